@@ -17,7 +17,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--config", help="path to a config TOML file (default: none, built-ins)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in COMMANDS:
-        module = importlib.import_module(f"bot.commands.{name}")
+        try:
+            module = importlib.import_module(f"bot.commands.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"bot.commands.{name}":
+                raise
+            continue  # a command whose module is not installed is simply not offered
         command = sub.add_parser(name, help=module.HELP, description=module.HELP)
         module.add_arguments(command)
         command.set_defaults(handler=module.run)

@@ -125,8 +125,8 @@ Result = Answer | NoAnswer
 class MatchSettings:
     """Thresholds and limits of matching; every number here can be set in config."""
 
-    answer_threshold: float = 62.0
-    suggest_threshold: float = 40.0
+    answer_threshold: float = 55.0
+    suggest_threshold: float = 35.0
     min_coverage: float = 0.6
     max_suggestions: int = 3
     max_question_chars: int = 500

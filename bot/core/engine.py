@@ -1,0 +1,174 @@
+"""The answer engine: a question in, an Answer or a NoAnswer out. Never raises on any text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from rapidfuzz import fuzz, process, utils
+
+from bot.core.glossary import Glossary, Token
+from bot.core.index import K1, FloatArray, Index
+from bot.core.loader import KnowledgeBase
+from bot.core.model import Answer, Entry, MatchSettings, NoAnswer, Result, Suggestion
+from bot.core.text import clean_question, is_stopword, stem, words
+
+# How the final score (0-100) mixes its parts: how much of the question the entry covers,
+# how much of it the entry's title or aliases cover, the BM25F strength of the match, and how
+# much of the entry's best-fitting title or alias the question covers (FAQ-style fit).
+COVERAGE_SHARE = 0.6
+HEAD_SHARE = 0.1
+STRENGTH_SHARE = 0.1
+FIT_SHARE = 0.2
+TYPO_DISCOUNT = 0.85  # a corrected word counts a little less than one spelled right
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """One thing a question asks about: a word, or a glossary phrase with its words."""
+
+    label: str
+    terms: tuple[str, ...]
+    weight: float
+
+
+class Engine:
+    """Matches questions against a knowledge base; build once, ask many times."""
+
+    def __init__(self, kb: KnowledgeBase, settings: MatchSettings | None = None) -> None:
+        """Build the glossary and the index (the only slow step)."""
+        self.kb = kb
+        self.settings = settings or MatchSettings()
+        self.glossary = Glossary(kb.glossary)
+        self.index = Index(kb.entries, self.glossary, self.settings)
+        self._titles = [utils.default_process(e.title) for e in kb.entries]
+        self._faq_first = sorted(range(len(kb.entries)), key=lambda i: kb.entries[i].kind != "faq")
+
+    def ask(self, question: str) -> Result:
+        """Answer a question, or say why not with up to a few suggestions."""
+        cleaned = clean_question(question, self.settings.max_question_chars)
+        units = self.units(cleaned)
+        if not units or not len(self.kb):
+            return NoAnswer(reason="empty question" if not units else "empty knowledge base")
+        scores, coverage, head = self._score(units)
+        ranked = np.argsort(-scores, kind="stable")[: self.settings.candidate_pool]
+        pool = [int(i) for i in ranked if coverage[i] > 0]
+        for i in pool:
+            scores[i] += 100 * FIT_SHARE * self._fit(units, i)
+        order = sorted(pool, key=lambda i: -float(scores[i]))
+        if not order:
+            return NoAnswer(reason="nothing in the knowledge base matches")
+        best = order[0]
+        suggestions = tuple(
+            Suggestion(self.kb.entries[i].id, self.kb.entries[i].title, round(float(scores[i]), 1))
+            for i in order
+            if scores[i] >= self.settings.suggest_threshold
+        )
+        settings = self.settings
+        if scores[best] >= settings.answer_threshold and coverage[best] >= settings.min_coverage:
+            return Answer(
+                entry=self.kb.entries[best],
+                score=round(float(scores[best]), 1),
+                matched_terms=self._matched(units, best),
+                matched_field="title or alias" if head[best] > 0 else "text",
+                suggestions=suggestions[1 : 1 + settings.max_suggestions],
+            )
+        unsure = bool(scores[best] >= settings.suggest_threshold and suggestions)
+        return NoAnswer(
+            suggestions=suggestions[: settings.max_suggestions],
+            unsure=unsure,
+            reason="not confident" if unsure else "not about anything the knowledge base knows",
+        )
+
+    def units(self, cleaned: str) -> list[Unit]:
+        """Break a cleaned question into weighted units, correcting typos against the index."""
+        pairs: list[tuple[str, str]] = []
+        corrected: set[int] = set()
+        for word in words(cleaned):
+            term = stem(word)
+            if not is_stopword(word) and term not in self.index.vocabulary:
+                fixed = self.index.correct(word)
+                if fixed is not None:
+                    corrected.add(len(pairs))
+                    word, term = fixed, stem(fixed)
+            pairs.append((term, word))
+        tokens = self.glossary.tag(pairs, self.glossary.exact_concepts(cleaned))
+        return self._group(tokens, corrected)
+
+    def _group(self, tokens: list[Token], corrected: set[int]) -> list[Unit]:
+        units: dict[tuple[str, ...], Unit] = {}
+        position = 0
+        while position < len(tokens):
+            token = tokens[position]
+            end = position + 1
+            if token.concepts:
+                while end < len(tokens) and tokens[end].concepts == token.concepts:
+                    end += 1
+            span = tokens[position:end]
+            literal = [t.stem for t in span if not is_stopword(t.word)]
+            terms = tuple(dict.fromkeys([*token.concepts, *literal]))
+            if terms:
+                weight = max((self.index.idf.get(t, 0.0) for t in terms), default=0.0)
+                if weight == 0.0:
+                    weight = self.index.unknown_idf
+                if any(p in corrected for p in range(position, end)):
+                    weight *= TYPO_DISCOUNT
+                label = " ".join(t.word for t in span)
+                units.setdefault(terms, Unit(label, terms, weight))
+            position = end
+        return list(units.values())
+
+    def _score(self, units: list[Unit]) -> tuple[FloatArray, FloatArray, FloatArray]:
+        size = self.index.size
+        total = sum(u.weight for u in units)
+        strength = np.zeros(size, dtype=np.float32)
+        covered = np.zeros(size, dtype=np.float32)
+        headed = np.zeros(size, dtype=np.float32)
+        for unit in units:
+            weights = self.index.dense(unit.terms)
+            strength += unit.weight * weights * (K1 + 1) / (weights + self.index.length_norm)
+            covered += unit.weight * (weights > 0)
+            headed += unit.weight * (self.index.dense(unit.terms, head=True) > 0)
+        coverage = covered / total
+        head = headed / total
+        bm = strength / (total * (K1 + 1))
+        score = 100 * (COVERAGE_SHARE * coverage + HEAD_SHARE * head + STRENGTH_SHARE * bm)
+        return score.astype(np.float32), coverage, head
+
+    def _fit(self, units: list[Unit], entry: int) -> float:
+        """How much of the entry's best title or alias the question covers (weighted by idf)."""
+        asked = {term for unit in units for term in unit.terms}
+        best = 0.0
+        for field in self.index.head_fields[entry]:
+            total = sum(self.index.idf.get(t, 0.0) for t in field)
+            if total > 0:
+                hit = sum(self.index.idf.get(t, 0.0) for t in field if t in asked)
+                best = max(best, hit / total)
+        return best
+
+    def _matched(self, units: list[Unit], entry: int) -> tuple[str, ...]:
+        return tuple(unit.label for unit in units if self.index.dense(unit.terms)[entry] > 0)
+
+    def complete(self, text: str, limit: int = 25) -> tuple[Suggestion, ...]:
+        """Entries whose title fits what the user has typed so far, best first, at most `limit`."""
+        entries = self.kb.entries
+        query = utils.default_process(clean_question(text, self.settings.max_question_chars))
+        if not query:
+            picked = self._faq_first[:limit]
+            return tuple(Suggestion(entries[i].id, entries[i].title, 0.0) for i in picked)
+        found = process.extract(
+            query, self._titles, scorer=fuzz.WRatio, processor=None, limit=limit * 2
+        )
+        ranked = sorted(
+            ((score + (15 if query in self._titles[i] else 0), i) for _, score, i in found),
+            key=lambda pair: -pair[0],
+        )
+        return tuple(
+            Suggestion(entries[i].id, entries[i].title, round(min(score, 100.0), 1))
+            for score, i in ranked[:limit]
+            if score >= 50
+        )
+
+    def entry(self, entry_id: str) -> Entry | None:
+        """The entry with this id (for buttons and menus), or None if it no longer exists."""
+        return self.kb.get(entry_id)

@@ -1,0 +1,53 @@
+"""Question cleaning: Discord markup, URLs, markdown and odd Unicode never disturb matching."""
+
+import pytest
+
+from bot.core.text import clean_question, stem, words
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("<@123456789012345678> who directs Ballerina?", "who directs Ballerina?"),
+        ("<@!123> who <#42> directs <@&9> it", "who directs it"),
+        ("is <:wick:123456> <a:dance:99> keanu in it", "is keanu in it"),
+        ("@everyone @here who wrote it", "who wrote it"),
+        ("**who** __wrote__ ~~it~~ ||spoiler|| `code`", "who wrote it spoiler code"),
+        ("> quoted question\n# heading", "quoted question heading"),
+        ("see https://example.com/x?y=1 and <https://a.b> ok", "see and ok"),
+        ("[the trailer](https://youtu.be/x) when", "the trailer when"),
+        ("z̷̢̛a̶͔͝l̸g̵o̴ text", "zalgo text"),
+        ("nul\x00byte\x07here", "nul byte here"),
+        ("  lots   of\n\nspace\t ", "lots of space"),
+        ("", ""),
+    ],
+)
+def test_clean_question_strips_markup_and_noise(raw, expected):
+    assert clean_question(raw) == expected
+
+
+def test_clean_question_caps_length_at_a_word_boundary():
+    cleaned = clean_question("word " * 5000, max_chars=100)
+    assert len(cleaned) <= 100
+    assert cleaned.endswith("word")
+
+
+@pytest.mark.parametrize(
+    ("forms", "same"),
+    [
+        (["directed", "directing", "directs", "direct"], True),
+        (["release", "released", "releasing", "releases"], True),
+        (["theory", "theories"], True),
+        (["fight", "fights"], True),
+        (["wrapped", "wrap"], True),
+        (["cast", "casting"], True),
+        (["ballerina", "ballerinas"], True),
+        (["star", "stop"], False),
+    ],
+)
+def test_stemming_folds_forms_of_one_word_together(forms, same):
+    assert (len({stem(f) for f in forms}) == 1) is same
+
+
+def test_words_fold_case_accents_apostrophes_and_possessives():
+    assert words("Rooney’s CAFÉ isn't Wick's") == ["rooney", "cafe", "isn't", "wick"]
