@@ -20,6 +20,7 @@ COVERAGE_SHARE = 0.6
 HEAD_SHARE = 0.1
 STRENGTH_SHARE = 0.1
 FIT_SHARE = 0.2
+ALIAS_FIT = 0.9  # an alias is a curator's guess at a phrasing; the title is the source's own
 TYPO_DISCOUNT = 0.85  # a corrected word counts a little less than one spelled right
 
 
@@ -53,8 +54,9 @@ class Engine:
         scores, coverage, head = self._score(units)
         ranked = np.argsort(-scores, kind="stable")[: self.settings.candidate_pool]
         pool = [int(i) for i in ranked if coverage[i] > 0]
+        fit = {i: self._fit(units, i) for i in pool}
         for i in pool:
-            scores[i] += 100 * FIT_SHARE * self._fit(units, i)
+            scores[i] += 100 * FIT_SHARE * fit[i]
         order = sorted(pool, key=lambda i: -float(scores[i]))
         if not order:
             return NoAnswer(reason="nothing in the knowledge base matches")
@@ -65,7 +67,16 @@ class Engine:
             if scores[i] >= self.settings.suggest_threshold
         )
         settings = self.settings
-        if scores[best] >= settings.answer_threshold and coverage[best] >= settings.min_coverage:
+        # A question made only of words nearly every entry shares ("ballerina") says too little
+        # to pick one entry, unless it is (nearly) the whole title or an alias of one.
+        informative = (
+            sum(u.weight for u in units) >= settings.min_information
+            or fit[best] >= settings.full_fit
+        )
+        confident = (
+            scores[best] >= settings.answer_threshold and coverage[best] >= settings.min_coverage
+        )
+        if confident and informative:
             return Answer(
                 entry=self.kb.entries[best],
                 score=round(float(scores[best]), 1),
@@ -92,8 +103,11 @@ class Engine:
                     corrected.add(len(pairs))
                     word, term = fixed, stem(fixed)
             pairs.append((term, word))
-        tokens = self.glossary.tag(pairs, self.glossary.exact_concepts(cleaned))
-        return self._group(tokens, corrected)
+        units = self._group(self.glossary.tag(pairs), corrected)
+        for concept in self.glossary.exact_concepts(cleaned):
+            weight = self.index.idf.get(concept, self.index.unknown_idf)
+            units.append(Unit(concept.lstrip("="), (concept,), weight))
+        return units
 
     def _group(self, tokens: list[Token], corrected: set[int]) -> list[Unit]:
         units: dict[tuple[str, ...], Unit] = {}
@@ -105,8 +119,9 @@ class Engine:
                 while end < len(tokens) and tokens[end].concepts == token.concepts:
                     end += 1
             span = tokens[position:end]
+            # A glossary phrase matches only as a whole: "chapter" alone is not "Chapter 4".
             literal = [t.stem for t in span if not is_stopword(t.word)]
-            terms = tuple(dict.fromkeys([*token.concepts, *literal]))
+            terms = token.concepts or tuple(dict.fromkeys(literal))
             if terms:
                 weight = max((self.index.idf.get(t, 0.0) for t in terms), default=0.0)
                 if weight == 0.0:
@@ -136,14 +151,33 @@ class Engine:
         return score.astype(np.float32), coverage, head
 
     def _fit(self, units: list[Unit], entry: int) -> float:
-        """How much of the entry's best title or alias the question covers (weighted by idf)."""
-        asked = {term for unit in units for term in unit.terms}
+        """How well the question and the entry's title (or, a little less, an alias) coincide.
+
+        The harmonic mean of how much of the title the question covers and how much of the
+        question the title covers, both weighted by idf: a short generic alias that shares one
+        word with a long question fits it poorly.
+        """
+        idf = self.index.idf
+        asked_weight = sum(u.weight for u in units)
         best = 0.0
-        for field in self.index.head_fields[entry]:
-            total = sum(self.index.idf.get(t, 0.0) for t in field)
-            if total > 0:
-                hit = sum(self.index.idf.get(t, 0.0) for t in field if t in asked)
-                best = max(best, hit / total)
+        for number, field in enumerate(self.index.head_fields[entry]):
+            terms = {t for alternatives in field for t in alternatives}
+            weights = [max(idf.get(t, 0.0) for t in alternatives) for alternatives in field]
+            total = sum(weights)
+            if total <= 0 or asked_weight <= 0:
+                continue
+            asked = {t for unit in units for t in unit.terms}
+            hit = sum(
+                w
+                for w, alternatives in zip(weights, field, strict=True)
+                if any(t in asked for t in alternatives)
+            )
+            precision = hit / total
+            recall = sum(u.weight for u in units if any(t in terms for t in u.terms))
+            recall /= asked_weight
+            if precision + recall > 0:
+                harmonic = 2 * precision * recall / (precision + recall)
+                best = max(best, harmonic * (1.0 if number == 0 else ALIAS_FIT))
         return best
 
     def _matched(self, units: list[Unit], entry: int) -> tuple[str, ...]:

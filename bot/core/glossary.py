@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from bot.core.model import GlossaryTerm
-from bot.core.text import stem, words
+from bot.core.text import is_stopword, stem, words
 
 CONCEPT_PREFIX = "="  # index terms for concepts cannot collide with words
 
@@ -44,6 +44,7 @@ class Glossary:
                 pattern = re.compile(r"(?<!\w)" + re.escape(variant) + r"(?!\w)")
                 self._exact.append((pattern, key))
         self.max_len = max((len(p) for p in self._phrases), default=0)
+        self._starts = frozenset(p[0] for p in self._phrases)
         self.vocabulary = frozenset(s for phrase in self._phrases for s in phrase)
         self.surface_words = frozenset(
             w for term in self.terms for v in (term.canonical, *term.variants) for w in words(v)
@@ -54,24 +55,43 @@ class Glossary:
 
     def tokens(self, text: str) -> list[Token]:
         """Split text into tokens tagged with the concepts of every glossary phrase they form."""
-        stems = [(stem(w), w) for w in words(text)]
-        return self.tag(stems, self.exact_concepts(text))
+        return self.tag([(stem(w), w) for w in words(text)])
 
     def exact_concepts(self, text: str) -> tuple[str, ...]:
         """Concepts named by case-sensitive variants ('the Director')."""
         return tuple(key for pattern, key in self._exact if pattern.search(text))
 
-    def tag(self, stems: Sequence[tuple[str, str]], extra: Sequence[str] = ()) -> list[Token]:
-        """Tag (stem, word) pairs with concepts; `extra` concepts attach to the first token."""
-        concepts: list[set[str]] = [set() for _ in stems]
-        plain = [s for s, _ in stems]
-        for start in range(len(plain)):
-            for length in range(min(self.max_len, len(plain) - start), 0, -1):
-                keys = self._phrases.get(tuple(plain[start : start + length]))
-                if keys:
-                    for position in range(start, start + length):
-                        concepts[position].update(keys)
-                    break
-        if extra and concepts:
-            concepts[0].update(extra)
-        return [Token(s, w, tuple(sorted(c))) for (s, w), c in zip(stems, concepts, strict=True)]
+    def spans(
+        self, stems: Sequence[str], folded: Sequence[str]
+    ) -> list[tuple[int, int, tuple[str, ...]]]:
+        """(start, length, concepts) of each glossary phrase, longest first, not overlapping.
+
+        A one-word phrase that is a stopword ("film" for "filming" once stemmed) is no match:
+        the word says nothing on its own.
+        """
+        found: list[tuple[int, int, tuple[str, ...]]] = []
+        starts = self._starts
+        position = 0
+        while position < len(stems):
+            if stems[position] in starts:
+                for length in range(min(self.max_len, len(stems) - position), 0, -1):
+                    keys = self._phrases.get(tuple(stems[position : position + length]))
+                    if keys and not (length == 1 and is_stopword(folded[position])):
+                        found.append((position, length, tuple(sorted(keys))))
+                        position += length - 1
+                        break
+            position += 1
+        return found
+
+    def concepts_in(self, stems: Sequence[str], folded: Sequence[str]) -> list[str]:
+        """Concept keys of every glossary phrase in a stem sequence, one per occurrence."""
+        return [key for _, _, keys in self.spans(stems, folded) for key in keys]
+
+    def tag(self, pairs: Sequence[tuple[str, str]]) -> list[Token]:
+        """Tag (stem, word) pairs with the concepts of the glossary phrase each belongs to."""
+        stems = [s for s, _ in pairs]
+        concepts: list[tuple[str, ...]] = [() for _ in pairs]
+        for start, length, keys in self.spans(stems, [w for _, w in pairs]):
+            for position in range(start, start + length):
+                concepts[position] = keys
+        return [Token(s, w, c) for (s, w), c in zip(pairs, concepts, strict=True)]

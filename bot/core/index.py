@@ -3,38 +3,27 @@
 from __future__ import annotations
 
 import math
-from collections import defaultdict
-from collections.abc import Sequence
+from array import array
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from bot.core.glossary import Glossary, Token
+from bot.core.glossary import Glossary
 from bot.core.model import Entry, MatchSettings
-from bot.core.text import is_stopword
+from bot.core.text import STOPWORDS, stem, words
+
+_STEMS: dict[str, str] = {}  # stem() results by word; words are few, lookups are many
 
 K1 = 1.2  # BM25 term-frequency saturation
 B = 0.5  # BM25 length normalisation; entries vary in length, but not wildly
 
 FloatArray = npt.NDArray[np.float32]
 IntArray = npt.NDArray[np.int32]
-
-
-def index_terms(tokens: Sequence[Token]) -> list[str]:
-    """Index terms of a token stream: stems of content words plus one per glossary phrase."""
-    terms: list[str] = []
-    previous: tuple[str, ...] = ()
-    for token in tokens:
-        if not is_stopword(token.word):
-            terms.append(token.stem)
-        for concept in token.concepts:
-            if concept not in previous:
-                terms.append(concept)
-        previous = token.concepts
-    return terms
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,72 +34,113 @@ class Postings:
     weights: FloatArray
 
 
+class _PostingsBuilder:
+    """Collects (term, entry, weight) triples in flat lists; builds sorted postings once."""
+
+    def __init__(self) -> None:
+        self.term_ids: dict[str, int] = {}
+        # array, not list: 4 bytes an item instead of ~36 keeps a 100,000-entry build small
+        self.terms = array("i")
+        self.entries = array("i")
+        self.weights = array("f")
+
+    def add(self, entry: int, weighted: dict[str, float]) -> None:
+        ids = self.term_ids
+        self.terms.extend([ids.setdefault(term, len(ids)) for term in weighted])
+        self.entries.extend([entry] * len(weighted))
+        self.weights.extend(weighted.values())
+
+    def build(self) -> dict[str, Postings]:
+        terms = np.frombuffer(self.terms, dtype=np.int32)
+        order = np.argsort(terms, kind="stable")
+        entries = np.frombuffer(self.entries, dtype=np.int32)[order]
+        weights = np.frombuffer(self.weights, dtype=np.float32)[order]
+        bounds = np.searchsorted(terms[order], np.arange(len(self.term_ids) + 1))
+        return {
+            term: Postings(entries[bounds[i] : bounds[i + 1]], weights[bounds[i] : bounds[i + 1]])
+            for term, i in self.term_ids.items()
+        }
+
+
 class Index:
-    """Term -> postings for all fields and for the 'head' fields (title, aliases, tags)."""
+    """Term -> postings for all fields and for the 'head' fields (title and aliases)."""
 
     def __init__(
         self, entries: Sequence[Entry], glossary: Glossary, settings: MatchSettings
     ) -> None:
         """Tokenise every field of every entry once."""
         self.size = len(entries)
-        all_terms: dict[str, dict[int, float]] = defaultdict(dict)
-        head_terms: dict[str, dict[int, float]] = defaultdict(dict)
-        surface: dict[str, int] = defaultdict(int)
-        self.head_fields: list[tuple[tuple[str, ...], ...]] = []
+        self.glossary = glossary
+        every = _PostingsBuilder()
+        heads = _PostingsBuilder()
+        surface: set[str] = set(glossary.surface_words)
+        # Per entry, per title/alias: its units (a glossary phrase's concepts, or a word's stem).
+        self.head_fields: list[tuple[tuple[tuple[str, ...], ...], ...]] = []
         lengths = np.zeros(self.size, dtype=np.float32)
         for number, entry in enumerate(entries):
-            head_fields = [(entry.title, settings.title_weight)]
-            head_fields += [(alias, settings.alias_weight) for alias in entry.aliases]
-            head_fields += [(tag, settings.tag_weight) for tag in entry.tags]
-            body_fields = [(entry.text, settings.text_weight)]
-            if entry.parent:
-                body_fields.append((entry.parent, settings.text_weight))
+            weighted: dict[str, float] = {}
+            in_head: dict[str, float] = {}
+            head_fields: list[tuple[tuple[str, ...], ...]] = []
             length = 0.0
-            heads: list[tuple[str, ...]] = []
-            for fields, is_head in ((head_fields, True), (body_fields, False)):
-                for text, weight in fields:
-                    tokens = glossary.tokens(text)
-                    for token in tokens:
-                        surface[token.word] += 1
-                    terms = index_terms(tokens)
-                    length += len(terms) * weight
-                    if is_head:
-                        heads.append(tuple(dict.fromkeys(terms)))
-                    for term in terms:
-                        bucket = all_terms[term]
-                        bucket[number] = bucket.get(number, 0.0) + weight
-                        if is_head:
-                            head_terms[term][number] = 1.0
-            self.head_fields.append(tuple(heads))
+            for text, weight, is_head in _fields(entry, settings):
+                folded = words(text)
+                surface.update(folded)
+                terms, units = self.terms_of(folded)
+                length += len(terms) * weight
+                for term in terms:
+                    weighted[term] = weighted.get(term, 0.0) + weight
+                if is_head:
+                    head_fields.append(units)
+                    in_head.update(dict.fromkeys(terms, 1.0))
+            every.add(number, weighted)
+            heads.add(number, in_head)
+            self.head_fields.append(tuple(head_fields))
             lengths[number] = length
         average = float(lengths.mean()) if self.size else 1.0
         self.length_norm: FloatArray = (K1 * (1 - B + B * lengths / max(average, 1.0))).astype(
             np.float32
         )
-        self.postings = {term: _postings(hits) for term, hits in all_terms.items()}
-        self.head = {term: _postings(hits) for term, hits in head_terms.items()}
+        self.postings = every.build()
+        self.head = heads.build()
         self.idf = {term: _idf(self.size, len(p.entries)) for term, p in self.postings.items()}
         self.unknown_idf = _idf(self.size, 0)
         self.vocabulary = frozenset(
             {t for t in self.postings if not t.startswith("=")} | glossary.vocabulary
         )
-        for word in glossary.surface_words:
-            surface[word] += 1
-        by_length: dict[int, list[str]] = defaultdict(list)
-        for word in sorted(surface, key=lambda w: (-surface[w], w)):
-            if word.isalpha() and len(word) > 3 and not is_stopword(word):
-                by_length[len(word)].append(word)
-        self._by_length = dict(by_length)
+        self._by_length = _by_length(w for w in surface if w.isalpha() and len(w) > 3)
         self._max_edits = settings.typo_max_edits
+        self.correct = lru_cache(maxsize=4096)(self._correct)
 
-    def correct(self, word: str) -> str | None:
+    def terms_of(self, folded: Sequence[str]) -> tuple[list[str], tuple[tuple[str, ...], ...]]:
+        """Index terms of words (content stems, one term per glossary phrase) and their units.
+
+        A unit is what a title is made of for fitting: a glossary phrase's concepts, or a
+        content word's stem.
+        """
+        cache = _STEMS
+        stems = [cache.get(w) or cache.setdefault(w, stem(w)) for w in folded]
+        terms = [s for w, s in zip(folded, stems, strict=True) if w not in STOPWORDS]
+        units: list[tuple[str, ...]] = []
+        covered: set[int] = set()
+        for start, length, keys in self.glossary.spans(stems, folded):
+            terms.extend(keys)
+            units.append(keys)
+            covered.update(range(start, start + length))
+        units += [
+            (s,)
+            for n, (w, s) in enumerate(zip(folded, stems, strict=True))
+            if n not in covered and w not in STOPWORDS
+        ]
+        return terms, tuple(dict.fromkeys(units))
+
+    def _correct(self, word: str) -> str | None:
         """The closest word the knowledge base uses, within a few edits, or None.
 
         Works on surface forms ("directng" -> "directing"), where edit distance means what a
-        typist did; short words are not guessed and need the same first letter.
+        typist did; short words are not guessed, and five-letter ones need the same first letter.
         """
-        if not word.isalpha() or len(word) <= 3:
-            return None
+        if not word.isalpha() or len(word) <= 4:
+            return None  # four letters or fewer: too many real words are one edit apart
         edits = min(1 if len(word) <= 8 else 2, self._max_edits)
         if edits == 0:
             return None
@@ -132,21 +162,36 @@ class Index:
         """Per entry, the largest weight of any of `terms` (a unit's alternatives)."""
         table = self.head if head else self.postings
         out = np.zeros(self.size, dtype=np.float32)
+        first = True
         for term in terms:
             postings = table.get(term)
-            if postings is not None:
-                np.maximum.at(out, postings.entries, postings.weights)
+            if postings is None:
+                continue
+            if first:
+                out[postings.entries] = postings.weights
+                first = False
+            else:
+                out[postings.entries] = np.maximum(out[postings.entries], postings.weights)
         return out
 
 
-_EMPTY = Postings(np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32))
+def _fields(entry: Entry, settings: MatchSettings) -> list[tuple[str, float, bool]]:
+    fields = [(entry.title, settings.title_weight, True)]
+    fields += [(alias, settings.alias_weight, True) for alias in entry.aliases]
+    # Tags are coarse topics shared by many entries: they help recall, not pinpointing.
+    fields += [(tag, settings.tag_weight, False) for tag in entry.tags]
+    fields.append((entry.text, settings.text_weight, False))
+    if entry.parent:
+        fields.append((entry.parent, settings.text_weight, False))
+    return fields
 
 
-def _postings(hits: dict[int, float]) -> Postings:
-    return Postings(
-        np.fromiter(hits.keys(), dtype=np.int32, count=len(hits)),
-        np.fromiter(hits.values(), dtype=np.float32, count=len(hits)),
-    )
+def _by_length(surface: Iterable[str]) -> dict[int, list[str]]:
+    buckets: dict[int, list[str]] = {}
+    for word in sorted(surface):
+        if word not in STOPWORDS:
+            buckets.setdefault(len(word), []).append(word)
+    return buckets
 
 
 def _idf(total: int, containing: int) -> float:

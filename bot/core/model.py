@@ -127,7 +127,9 @@ class MatchSettings:
 
     answer_threshold: float = 55.0
     suggest_threshold: float = 35.0
-    min_coverage: float = 0.6
+    min_coverage: float = 0.7
+    min_information: float = 1.0
+    full_fit: float = 0.9
     max_suggestions: int = 3
     max_question_chars: int = 500
     typo_max_edits: int = 2
@@ -143,6 +145,8 @@ class MatchSettings:
             ("answer_threshold", 0 <= self.answer_threshold <= 100),
             ("suggest_threshold", 0 <= self.suggest_threshold <= self.answer_threshold),
             ("min_coverage", 0 <= self.min_coverage <= 1),
+            ("min_information", 0 <= self.min_information <= 20),
+            ("full_fit", 0 <= self.full_fit <= 1),
             ("max_suggestions", 0 <= self.max_suggestions <= 25),
             ("max_question_chars", 10 <= self.max_question_chars <= 4000),
             ("typo_max_edits", 0 <= self.typo_max_edits <= 3),

@@ -40,7 +40,7 @@ STOPWORDS = frozenset(
     basically literally honestly seriously maybe perhaps probably kinda sorta thing things stuff
     someone somebody bot concierge help explain info information details detail exactly
     i'm u ur r im dont doesnt isnt wont cant whats thats movie movies film films one
-    explore explores exist exists happen happens happened appear appears make makes made think
+    explore explores exist exists happen happens happened make makes made think
     mean means look looks feel feels go goes going gone come comes want wants need needs special
     kind sort type good bad best much many lot lots big talk talking say said says way ways
     anything everything whole part parts main new
@@ -75,20 +75,15 @@ def clean_question(raw: str, max_chars: int = 500) -> str:
 
 def fold(text: str) -> str:
     """Casefold, unify apostrophes and drop accents, for comparing words."""
+    if text.isascii():
+        return text.replace("`", "'").casefold()
     text = text.translate(_APOSTROPHES).casefold()
-    decomposed = unicodedata.normalize("NFD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return unicodedata.normalize("NFC", _COMBINING.sub("", unicodedata.normalize("NFD", text)))
 
 
 def words(text: str) -> list[str]:
     """Split folded text into words; possessive 's is dropped, hyphens split words."""
-    out: list[str] = []
-    for match in _WORD.finditer(fold(text)):
-        word = match.group()
-        if word.endswith("'s"):
-            word = word[:-2]
-        out.append(word)
-    return out
+    return [w[:-2] if w.endswith("'s") else w for w in _WORD.findall(fold(text))]
 
 
 @lru_cache(maxsize=65536)

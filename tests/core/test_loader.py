@@ -67,13 +67,28 @@ def test_a_good_knowledge_base_loads_with_curation_merged(tmp_path):
         ("- {id: e1, title: '', text: t}", "entry 'e1', field 'title': is empty"),
         ("- {id: e1, title: [a, b], text: t}", "entry 'e1', field 'title': must be text, not list"),
         ("- {id: e1, title: T, text: t, aliases: 5}", "field 'aliases': must be a list"),
-        ("- {id: e1, title: T, text: t, tittle: x}", "field 'tittle': unknown key (did you mean 'title'?)"),
+        (
+            "- {id: e1, title: T, text: t, tittle: x}",
+            "field 'tittle': unknown key (did you mean 'title'?)",
+        ),
         ("- {id: Bad Id!, title: T, text: t}", "field 'id': must be 1-64 characters"),
         ("- {id: e1, title: T, text: t, kind: blog}", "field 'kind': must be one of faq, section"),
-        ("- {id: e1, title: " + "x" * 300 + ", text: t}", "field 'title': is 300 characters; Discord allows at most 256"),
-        ("- {id: e1, title: T, text: " + "y" * 5000 + "}", "field 'text': is 5000 characters; Discord allows at most 4096"),
-        ("- {id: e1, title: T, text: t}\n  - {id: e1, title: U, text: u}", "entry 'e1', field 'id': duplicate id"),
-        ("- {id: e1, title: T, text: t, related: [nope]}", "field 'related': names unknown entry 'nope'"),
+        (
+            "- {id: e1, title: " + "x" * 300 + ", text: t}",
+            "field 'title': is 300 characters; Discord allows at most 256",
+        ),
+        (
+            "- {id: e1, title: T, text: " + "y" * 5000 + "}",
+            "field 'text': is 5000 characters; Discord allows at most 4096",
+        ),
+        (
+            "- {id: e1, title: T, text: t}\n  - {id: e1, title: U, text: u}",
+            "entry 'e1', field 'id': duplicate id",
+        ),
+        (
+            "- {id: e1, title: T, text: t, related: [nope]}",
+            "field 'related': names unknown entry 'nope'",
+        ),
     ],
 )
 def test_each_entry_problem_names_file_entry_and_field(tmp_path, entry_yaml, expected):

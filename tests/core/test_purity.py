@@ -11,7 +11,5 @@ def test_importing_core_never_imports_discord_or_network_clients():
         " if m in sys.modules];"
         "print(','.join(bad))"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == ""

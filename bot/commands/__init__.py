@@ -1,0 +1,1 @@
+"""CLI subcommands: each module has HELP, add_arguments(parser) and run(args)."""

@@ -1,0 +1,136 @@
+"""The engine answers what the knowledge base knows, and honestly abstains otherwise."""
+
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot.core import Answer, Engine, MatchSettings, NoAnswer, load_knowledge_base
+
+DATA = Path(__file__).resolve().parents[2] / "data"
+
+
+@pytest.fixture(scope="module")
+def engine() -> Engine:
+    return Engine(load_knowledge_base(DATA))
+
+
+def answer_text(result) -> str:
+    assert isinstance(result, Answer), f"expected an answer, got {result}"
+    return f"{result.entry.title}\n{result.entry.text}"
+
+
+@pytest.mark.parametrize(
+    ("question", "must_contain"),
+    [
+        # word order, case and punctuation do not matter
+        ("Ballerina directed by who", "Len Wiseman"),
+        ("WHO DIRECTED BALLERINA???", "Len Wiseman"),
+        # typos, including in names
+        ("who directid balerina", "Len Wiseman"),
+        ("is keanu reevs in ballerina", "cameo"),
+        # Discord markup, markdown, URLs and filler around the question
+        ("<@123456789> <@!42> who **directed** ballerina?", "Len Wiseman"),
+        (
+            "hey guys quick question <#99> who directed ballerina https://example.com/x",
+            "Len Wiseman",
+        ),
+        ("<:wick:1234567> is keanu reeves in it @everyone", "cameo"),
+    ],
+)
+def test_answers_survive_typos_order_and_markup(engine, question, must_contain):
+    assert must_contain in answer_text(engine.ask(question))
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "who directed inception",
+        "what's the plot of titanic",
+        "when does the next marvel movie come out",
+        "who directed john wick chapter 4",
+        "how tall is keanu reeves",
+        "what is the box office of ballerina",
+        "asdfghjkl",
+        "how do I bake bread",
+    ],
+)
+def test_abstains_when_the_question_is_about_something_else(engine, question):
+    result = engine.ask(question)
+    assert isinstance(result, NoAnswer), f"{question!r} answered with {result}"
+
+
+def test_an_answer_says_why_it_matched(engine):
+    result = engine.ask("who directed ballerina")
+    assert isinstance(result, Answer)
+    assert 0 < result.score <= 100
+    assert result.matched_terms
+
+
+def test_no_answer_offers_at_most_three_suggestions(engine):
+    for question in ("ballerina fight", "rooney", "john wick universe future", "dance"):
+        result = engine.ask(question)
+        assert len(result.suggestions) <= 3
+
+
+def test_the_release_answer_shows_that_the_sources_disagree(engine):
+    result = engine.ask("when does ballerina come out")
+    assert "June 2025" in answer_text(result)
+    assert any("2024" in note and "2025" in note for note in result.entry.notes)
+
+
+def test_stricter_thresholds_from_settings_turn_answers_into_suggestions():
+    strict = Engine(load_knowledge_base(DATA), MatchSettings(answer_threshold=99.9))
+    result = strict.ask("who is ana de armas playing")
+    assert isinstance(result, NoAnswer)
+    assert result.suggestions
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "",
+        "   \n\t ",
+        "?" * 50,
+        "🩰🔫💃🏻" * 20,
+        "z̸̧̛̤͓̈́͊a̷̛̲l̵̪͐g̶̱̈o̴̝͝ ẗ̴̪́e̶̜̚x̷̠̾t̵͖͐",
+        "who\x00 directs\x00 ballerina",
+        "من هو مخرج باليرينا؟",
+        "\u202ewho directs ballerina\u202c",
+        "who directs ballerina " * 500,
+        "<@123>" * 1000,
+        "a" * 10_000,
+    ],
+)
+def test_odd_input_never_raises(engine, question):
+    result = engine.ask(question)
+    assert isinstance(result, Answer | NoAnswer)
+
+
+def test_a_long_question_is_capped_not_rejected(engine):
+    long_question = "who directs ballerina " + "please " * 3000
+    assert "Len Wiseman" in answer_text(engine.ask(long_question))
+
+
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.text(max_size=2000))
+def test_any_text_gets_a_result_with_bounded_suggestions(engine, question):
+    result = engine.ask(question)
+    assert len(result.suggestions) <= 3
+    if isinstance(result, Answer):
+        assert 0 < result.score <= 100
+
+
+@pytest.mark.parametrize("typed", ["", "d", "dir", "who is", "ana de", "zzzzzz", "x" * 300])
+def test_autocomplete_returns_at_most_25_choices(engine, typed):
+    choices = engine.complete(typed, limit=25)
+    assert len(choices) <= 25
+    assert all(engine.kb.get(c.entry_id) is not None for c in choices)
+
+
+def test_autocomplete_puts_the_matching_title_first(engine):
+    choices = engine.complete("who is direct")
+    assert choices and "direct" in choices[0].title.lower()
