@@ -11,6 +11,7 @@ Anchors: rapidfuzz.process.extractOne over each entry's full text, and a bm25s B
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import random
@@ -73,10 +74,8 @@ def questions_for(kb: KnowledgeBase, count: int) -> list[str]:
 
 def run_one(size: str, method: str, count: int) -> dict[str, float | int | str]:
     """Build one index, answer `count` questions, report timings and peak memory."""
-    try:
+    with contextlib.suppress(AttributeError, OSError):  # pin to one core where we can
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
-    except (AttributeError, OSError):
-        pass
     shipped = load_knowledge_base(ROOT / "data")
     kb = shipped if size == "shipped" else synthetic_kb(int(size), shipped)
     questions = questions_for(kb, count)
@@ -98,7 +97,9 @@ def run_one(size: str, method: str, count: int) -> dict[str, float | int | str]:
 
         corpus = [f"{e.title} {e.text}" for e in kb.entries]
         retriever = bm25s.BM25()
-        retriever.index(bm25s.tokenize(corpus, stopwords="en", show_progress=False), show_progress=False)
+        retriever.index(
+            bm25s.tokenize(corpus, stopwords="en", show_progress=False), show_progress=False
+        )
 
         def ask(question: str) -> object:
             tokens = bm25s.tokenize([question], stopwords="en", show_progress=False)
@@ -144,7 +145,15 @@ def main() -> None:
     for size in args.sizes.split(","):
         for method in args.methods.split(","):
             done = subprocess.run(
-                [sys.executable, __file__, "--questions", str(args.questions), "--child", size, method],
+                [
+                    sys.executable,
+                    __file__,
+                    "--questions",
+                    str(args.questions),
+                    "--child",
+                    size,
+                    method,
+                ],
                 capture_output=True,
                 text=True,
                 env={**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"},
@@ -153,7 +162,8 @@ def main() -> None:
                 print(f"{size} {method}: failed\n{done.stderr[-800:]}", file=sys.stderr)
                 continue
             rows.append(json.loads(done.stdout.strip().splitlines()[-1]))
-    print("| knowledge base | entries | method | build s | median ms | p99 ms | peak MB | p99 vs engine |")
+    columns = ["knowledge base", "entries", "method", "build s", "median ms", "p99 ms", "peak MB"]
+    print("| " + " | ".join([*columns, "p99 vs engine"]) + " |")
     print("|---|---:|---|---:|---:|---:|---:|---:|")
     for row in rows:
         engine = next(r for r in rows if r["kb"] == row["kb"] and r["method"] == "engine")

@@ -13,7 +13,9 @@ COMMANDS = ("ask", "check", "ingest", "run", "sync", "health")
 
 def build_parser() -> argparse.ArgumentParser:
     """Build the parser with one subparser per command module."""
-    parser = argparse.ArgumentParser(prog="python -m bot", description="Concierge, the fan FAQ bot.")
+    parser = argparse.ArgumentParser(
+        prog="python -m bot", description="Concierge, the fan FAQ bot."
+    )
     parser.add_argument("--config", help="path to a config TOML file (default: none, built-ins)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in COMMANDS:

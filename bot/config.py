@@ -1,10 +1,66 @@
-"""Settings: config.example.toml's shape as frozen dataclasses (loading lives in `load_settings`)."""
+"""Settings: config.example.toml's shape as frozen dataclasses, loaded by `load_settings`.
+
+Precedence, lowest first: built-in defaults, the TOML file, environment variables. Every key has
+an environment variable `CONCIERGE_<SECTION>_<KEY>` (upper case), e.g. `answer.answer_threshold`
+is `CONCIERGE_ANSWER_ANSWER_THRESHOLD=70`; lists are comma-separated
+(`CONCIERGE_ACCESS_GUILD_IDS=1,2`).
+`CONCIERGE_CONFIG` names the TOML file when no path is given. The token is not a setting: it comes
+from `DISCORD_TOKEN` or the file named by `discord.token_file` (see `load_token`).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import difflib
+import math
+import re
+import tomllib
+import typing
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
 
+from bot.core.errors import ConciergeError
 from bot.core.model import MatchSettings
+
+ENV_PREFIX = "CONCIERGE_"
+CONFIG_ENV = "CONCIERGE_CONFIG"
+TOKEN_ENV = "DISCORD_TOKEN"  # noqa: S105 - the variable's name, not a token
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+LOG_FORMATS = ("text", "json")
+MAX_SNOWFLAKE = 2**64 - 1
+
+
+class ConfigError(ConciergeError, ValueError):
+    """The configuration cannot be used; the message names where (file or variable) and the key."""
+
+    def __init__(self, message: str, *, source: str = "", key: str = "") -> None:
+        """Keep the source and key apart for callers; the message reads `source: key: message`."""
+        self.source = source
+        self.key = key
+        self.detail = message
+        super().__init__(": ".join(part for part in (source, key, message) if part))
+
+
+def _check(instance: object, checks: list[tuple[str, bool]]) -> None:
+    """Raise ValueError naming the first field whose check failed (as MatchSettings does)."""
+    for name, ok in checks:
+        if not ok:
+            raise ValueError(f"{name}={getattr(instance, name)!r} is out of range")
+
+
+def split_address(address: str) -> tuple[str, int]:
+    """Split `HOST:PORT` (or `[v6]:PORT`) into host and port; ValueError if it is not one."""
+    match = re.fullmatch(
+        r"\[(?P<v6>[0-9A-Fa-f:.]+)\]:(?P<port>\d{1,5})|(?P<host>[^:\s]+):(?P<p>\d{1,5})", address
+    )
+    if match is None:
+        raise ValueError(f"address={address!r} is not HOST:PORT")
+    host = match["v6"] or match["host"]
+    port = int(match["port"] or match["p"])
+    if port > 65535:
+        raise ValueError(f"address={address!r} has a port above 65535")
+    return host, port
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,12 +75,37 @@ class DiscordSettings:
     shard_count: int = 0
     shard_ids: tuple[int, ...] = ()
 
+    def __post_init__(self) -> None:
+        """Reject ids, URLs and shards that cannot work, naming the field."""
+        _check(
+            self,
+            [
+                ("dev_guild_id", 0 <= self.dev_guild_id <= MAX_SNOWFLAKE),
+                ("api_base_url", self.api_base_url == "" or _is_url(self.api_base_url, "http")),
+                ("gateway_url", self.gateway_url == "" or _is_url(self.gateway_url, "ws")),
+                ("shard_count", 0 <= self.shard_count <= 10_000),
+                (
+                    "shard_ids",
+                    all(0 <= i < max(self.shard_count, 1) for i in self.shard_ids)
+                    and (not self.shard_ids or self.shard_count > 0),
+                ),
+            ],
+        )
+
+
+def _is_url(value: str, scheme: str) -> bool:
+    return re.fullmatch(rf"{scheme}s?://[^\s/]+(/\S*)?", value) is not None
+
 
 @dataclass(frozen=True, slots=True)
 class KnowledgeSettings:
     """Where the knowledge base lives."""
 
     data_dir: str = "data"
+
+    def __post_init__(self) -> None:
+        """An empty data directory is a mistake, not the current directory."""
+        _check(self, [("data_dir", self.data_dir.strip() != "")])
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +116,17 @@ class LimitSettings:
     user_cooldown_seconds: float = 10.0
     duplicate_window_seconds: float = 30.0
 
+    def __post_init__(self) -> None:
+        """Reject limits that cannot work, naming the field."""
+        _check(
+            self,
+            [
+                ("user_cooldown_questions", 1 <= self.user_cooldown_questions <= 1000),
+                ("user_cooldown_seconds", 0 <= self.user_cooldown_seconds <= 86_400),
+                ("duplicate_window_seconds", 0 <= self.duplicate_window_seconds <= 86_400),
+            ],
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class AccessSettings:
@@ -42,6 +134,16 @@ class AccessSettings:
 
     guild_ids: tuple[int, ...] = ()
     channel_ids: tuple[int, ...] = ()
+
+    def __post_init__(self) -> None:
+        """Ids are positive snowflakes."""
+        _check(
+            self,
+            [
+                ("guild_ids", all(0 < i <= MAX_SNOWFLAKE for i in self.guild_ids)),
+                ("channel_ids", all(0 < i <= MAX_SNOWFLAKE for i in self.channel_ids)),
+            ],
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,12 +153,24 @@ class LoggingSettings:
     level: str = "INFO"
     format: str = "text"
 
+    def __post_init__(self) -> None:
+        """Level is a standard logging level (any case); format is text or json."""
+        _check(
+            self,
+            [("level", self.level.upper() in LOG_LEVELS), ("format", self.format in LOG_FORMATS)],
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class HealthSettings:
     """The local health endpoint; an empty address turns it off."""
 
     address: str = "127.0.0.1:8080"
+
+    def __post_init__(self) -> None:
+        """Empty, or HOST:PORT."""
+        if self.address:
+            split_address(self.address)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,3 +184,334 @@ class Settings:
     access: AccessSettings = field(default_factory=AccessSettings)
     logging: LoggingSettings = field(default_factory=LoggingSettings)
     health: HealthSettings = field(default_factory=HealthSettings)
+
+
+SECTIONS: dict[str, type] = {f.name: f.default_factory for f in fields(Settings)}  # type: ignore[misc]
+
+# Checks MatchSettings leaves to us: weights must be usable multipliers.
+_EXTRA_CHECKS: dict[tuple[str, str], tuple[float, float]] = {
+    ("answer", "title_weight"): (0.0, 100.0),
+    ("answer", "alias_weight"): (0.0, 100.0),
+    ("answer", "tag_weight"): (0.0, 100.0),
+    ("answer", "text_weight"): (0.0, 100.0),
+}
+
+
+def section_keys(section: str) -> dict[str, Any]:
+    """The keys of one section with their declared types."""
+    cls = SECTIONS[section]
+    hints = typing.get_type_hints(cls)
+    return {f.name: hints[f.name] for f in fields(cls)}
+
+
+def env_name(section: str, key: str) -> str:
+    """The environment variable that overrides `section.key`."""
+    return f"{ENV_PREFIX}{section}_{key}".upper()
+
+
+def _closest(name: str, known: list[str]) -> str | None:
+    close = difflib.get_close_matches(name, known, n=1)
+    return close[0] if close else None
+
+
+_TYPE_NAMES = {str: "a string", int: "an integer", float: "a number", bool: "true or false"}
+_PLURALS = {str: "strings", int: "integers", float: "numbers", bool: "booleans"}
+
+
+def _type_name(kind: Any) -> str:
+    if kind in _TYPE_NAMES:
+        return _TYPE_NAMES[kind]
+    return f"a list of {_PLURALS[typing.get_args(kind)[0]]}"
+
+
+def _from_toml(value: Any, kind: Any) -> Any:
+    """Check a TOML value against the declared type; raise TypeError with what was expected."""
+    if kind is bool:
+        ok = isinstance(value, bool)
+    elif kind is int:
+        ok = isinstance(value, int) and not isinstance(value, bool)
+    elif kind is float:
+        ok = isinstance(value, int | float) and not isinstance(value, bool)
+        if ok:
+            value = float(value)
+            if not math.isfinite(value):
+                raise TypeError("must be a finite number")
+    elif kind is str:
+        ok = isinstance(value, str)
+    else:  # tuple[X, ...]
+        ok = isinstance(value, list)
+        if ok:
+            item = typing.get_args(kind)[0]
+            try:
+                value = tuple(_from_toml(v, item) for v in value)
+            except TypeError:
+                ok = False
+    if not ok:
+        raise TypeError(f"must be {_type_name(kind)}, not {type(value).__name__} {value!r}")
+    return value
+
+
+_TRUE = ("true", "1", "yes", "on")
+_FALSE = ("false", "0", "no", "off")
+
+
+def _from_env(text: str, kind: Any) -> Any:
+    """Parse an environment variable's text as the declared type; raise TypeError if it is not."""
+    raw = text.strip()
+    try:
+        if kind is bool:
+            if raw.lower() in _TRUE:
+                return True
+            if raw.lower() in _FALSE:
+                return False
+            raise ValueError(raw)
+        if kind is int:
+            return int(raw)
+        if kind is float:
+            number = float(raw)
+            if not math.isfinite(number):
+                raise ValueError(raw)
+            return number
+        if kind is str:
+            return text
+        item = typing.get_args(kind)[0]
+        return tuple(_from_env(part, item) for part in raw.split(",") if part.strip())
+    except ValueError:
+        expected = _type_name(kind)
+        if typing.get_origin(kind) is tuple:
+            expected += ", comma-separated"
+        raise TypeError(f"must be {expected}, not {text!r}") from None
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError("config file not found", source=str(path)) from None
+    except OSError as error:
+        raise ConfigError(f"cannot read config file: {error.strerror}", source=str(path)) from None
+    try:
+        return tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError("config file is not UTF-8 text", source=str(path)) from None
+    except tomllib.TOMLDecodeError as error:
+        message = str(error)
+        where = re.search(r"\(at line (\d+), column (\d+)\)", message)
+        reason = re.sub(r"\s*\(at .*\)$", "", message)
+        if where:
+            line, column = where.groups()
+            source = f"{path}:{line}:{column}"
+            raise ConfigError(
+                f"invalid TOML at line {line}, column {column}: {reason}", source=source
+            ) from None
+        raise ConfigError(f"invalid TOML: {message}", source=str(path)) from None
+
+
+# What "out of range" means for each key, for the error message.
+RANGES: dict[str, str] = {
+    "discord.dev_guild_id": "a server id, or 0 for none",
+    "discord.api_base_url": "empty, or an http(s):// URL",
+    "discord.gateway_url": "empty, or a ws(s):// URL",
+    "discord.shard_count": "between 0 and 10000 (0: let Discord decide)",
+    "discord.shard_ids": "each below discord.shard_count, which must then be set",
+    "knowledge.data_dir": "a directory path, not empty",
+    "answer.answer_threshold": "between 0 and 100",
+    "answer.suggest_threshold": "between 0 and answer.answer_threshold",
+    "answer.min_coverage": "between 0 and 1",
+    "answer.min_information": "between 0 and 20",
+    "answer.full_fit": "between 0 and 1",
+    "answer.max_suggestions": "between 0 and 25",
+    "answer.max_question_chars": "between 10 and 4000",
+    "answer.typo_max_edits": "between 0 and 3",
+    "answer.candidate_pool": "between 1 and 1000",
+    "answer.title_weight": "between 0 and 100",
+    "answer.alias_weight": "between 0 and 100",
+    "answer.tag_weight": "between 0 and 100",
+    "answer.text_weight": "between 0 and 100",
+    "limits.user_cooldown_questions": "between 1 and 1000",
+    "limits.user_cooldown_seconds": "between 0 and 86400",
+    "limits.duplicate_window_seconds": "between 0 and 86400",
+    "access.guild_ids": "server ids (positive integers)",
+    "access.channel_ids": "channel ids (positive integers)",
+    "logging.level": "one of " + ", ".join(LOG_LEVELS),
+    "logging.format": "one of " + ", ".join(LOG_FORMATS),
+    "health.address": "empty (off), or HOST:PORT such as 127.0.0.1:8080",
+}
+
+
+def _unknown_key(section: str, key: str) -> str:
+    """Say which key a misspelt or misplaced one probably was."""
+    close = _closest(key, list(section_keys(section)))
+    if close is not None:
+        return f"unknown key; did you mean {section}.{close}?"
+    homes = [name for name in SECTIONS if key in section_keys(name)]
+    if homes:
+        return f"unknown key; {key} belongs in [{homes[0]}] ({homes[0]}.{key})"
+    return f"unknown key; the keys of [{section}] are {', '.join(section_keys(section))}"
+
+
+def _unknown_section(section: str) -> str:
+    close = _closest(section, list(SECTIONS))
+    if close is not None:
+        return f"unknown section; did you mean [{close}]?"
+    return f"unknown section; the sections are {', '.join(SECTIONS)}"
+
+
+def load_settings(path: Path | None, environ: Mapping[str, str]) -> Settings:
+    """Read defaults, then the TOML file at `path` (or `$CONCIERGE_CONFIG`), then the environment.
+
+    Raises ConfigError naming the file or variable and the key for anything unknown, mistyped or
+    out of range; the first problem found stops loading.
+    """
+    if path is None and environ.get(CONFIG_ENV, "").strip():
+        path = Path(environ[CONFIG_ENV].strip())
+    values: dict[str, dict[str, Any]] = {name: {} for name in SECTIONS}
+    origins: dict[str, str] = {}
+    if path is not None:
+        _apply_file(path, values, origins)
+    _apply_environment(environ, values, origins)
+    return Settings(**{name: _build(name, values[name], origins) for name in SECTIONS})
+
+
+def _apply_file(path: Path, values: dict[str, dict[str, Any]], origins: dict[str, str]) -> None:
+    source = str(path)
+    for section, table in _read_toml(path).items():
+        if section not in SECTIONS and not isinstance(table, dict):
+            homes = [name for name in SECTIONS if section in section_keys(name)]
+            where = f"; {section} belongs in [{homes[0]}] ({homes[0]}.{section})" if homes else ""
+            raise ConfigError(f"settings go inside a [section]{where}", source=source, key=section)
+        if section not in SECTIONS:
+            raise ConfigError(_unknown_section(section), source=source, key=section)
+        if not isinstance(table, dict):
+            raise ConfigError(f"must be a table: [{section}]", source=source, key=section)
+        keys = section_keys(section)
+        for key, value in table.items():
+            dotted = f"{section}.{key}"
+            if key not in keys:
+                raise ConfigError(_unknown_key(section, key), source=source, key=dotted)
+            try:
+                values[section][key] = _from_toml(value, keys[key])
+            except TypeError as error:
+                raise ConfigError(str(error), source=source, key=dotted) from None
+            origins[dotted] = source
+
+
+def _apply_environment(
+    environ: Mapping[str, str], values: dict[str, dict[str, Any]], origins: dict[str, str]
+) -> None:
+    for name in sorted(environ):
+        if not name.upper().startswith(ENV_PREFIX) or name.upper() == CONFIG_ENV:
+            continue
+        source = f"environment variable {name}"
+        section, _, key = name[len(ENV_PREFIX) :].lower().partition("_")
+        if section not in SECTIONS:
+            message = _unknown_section(section)
+            close = _closest(section, list(SECTIONS))
+            if close is not None:
+                message = (
+                    f"unknown section {section!r}; did you mean {ENV_PREFIX}{close.upper()}_...?"
+                )
+            raise ConfigError(message, source=source)
+        keys = section_keys(section)
+        dotted = f"{section}.{key}"
+        if key not in keys:
+            message = _unknown_key(section, key)
+            close = _closest(key, list(keys))
+            if close is not None:
+                message = (
+                    f"unknown key; did you mean {section}.{close} ({env_name(section, close)})?"
+                )
+            raise ConfigError(message, source=source, key=dotted)
+        try:
+            values[section][key] = _from_env(environ[name], keys[key])
+        except TypeError as error:
+            raise ConfigError(str(error), source=source, key=dotted) from None
+        origins[dotted] = source
+
+
+def _build(section: str, values: dict[str, Any], origins: dict[str, str]) -> Any:
+    """Construct one section, turning a ValueError that names a field into a ConfigError."""
+    for (name, key), (low, high) in _EXTRA_CHECKS.items():
+        if name == section and key in values and not low <= values[key] <= high:
+            dotted = f"{section}.{key}"
+            message = _out_of_range(dotted, values[key], values)
+            raise ConfigError(message, source=origins.get(dotted, "defaults"), key=dotted)
+    try:
+        return SECTIONS[section](**values)
+    except ValueError as error:
+        match = re.match(r"(\w+)", str(error))
+        key = match[1] if match and match[1] in section_keys(section) else ""
+        if not key:
+            raise ConfigError(
+                str(error), source=_section_origin(section, origins), key=section
+            ) from None
+        dotted = f"{section}.{key}"
+        source = origins.get(dotted) or _section_origin(section, origins)
+        shown = values.get(key, getattr(SECTIONS[section](), key))
+        raise ConfigError(_out_of_range(dotted, shown, values), source=source, key=dotted) from None
+
+
+def _out_of_range(dotted: str, shown: Any, values: dict[str, Any]) -> str:
+    """`70 is out of range (must be between 0 and 100)`, or `'loud' is not valid (...)`."""
+    verdict = "is out of range" if isinstance(shown, int | float) else "is not valid"
+    rule = RANGES.get(dotted, "")
+    if dotted == "answer.suggest_threshold":
+        rule += f", which is {values.get('answer_threshold', MatchSettings().answer_threshold)!r}"
+    return f"{shown!r} {verdict}" + (f" (must be {rule})" if rule else "")
+
+
+def _section_origin(section: str, origins: dict[str, str]) -> str:
+    """Where the section's values came from, when the bad value itself is a default."""
+    sources = sorted({src for key, src in origins.items() if key.startswith(section + ".")})
+    return ", ".join(sources) or "defaults"
+
+
+_TOKEN_PART = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def load_token(settings: Settings, environ: Mapping[str, str]) -> str:
+    """The bot token from `DISCORD_TOKEN`, else from the file named by `discord.token_file`.
+
+    Raises ConfigError when it is missing, empty or cannot be a bot token. No message ever
+    contains the token or any part of it.
+    """
+    if TOKEN_ENV in environ:
+        return _checked_token(environ[TOKEN_ENV], f"environment variable {TOKEN_ENV}")
+    token_file = settings.discord.token_file
+    if not token_file:
+        raise ConfigError(
+            f"no Discord token: set {TOKEN_ENV}, or set discord.token_file "
+            f"({env_name('discord', 'token_file')}) to a file that holds it"
+        )
+    path = Path(token_file)
+    source = f"token file {path} (discord.token_file)"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError("file not found", source=source) from None
+    except (OSError, UnicodeDecodeError) as error:
+        reason = error.strerror if isinstance(error, OSError) else "not UTF-8 text"
+        raise ConfigError(f"cannot read it: {reason}", source=source) from None
+    return _checked_token(text.strip(), source)
+
+
+def _checked_token(token: str, source: str) -> str:
+    """Return the token if it looks like a bot token; otherwise say why, without showing it."""
+    if not token.strip():
+        raise ConfigError("the Discord token is empty", source=source)
+    if token.lower().startswith("bot "):
+        raise ConfigError("give the token alone, without the 'Bot ' prefix", source=source)
+    if any(char.isspace() for char in token):
+        raise ConfigError(
+            "the Discord token contains whitespace (a stray space, quote or line break?)",
+            source=source,
+        )
+    parts = token.split(".")
+    if len(parts) != 3 or not all(_TOKEN_PART.fullmatch(part) for part in parts):
+        raise ConfigError(
+            "this does not look like a Discord bot token (three base64url parts separated by dots;"
+            " copy it from the Bot page of the developer portal, not the client secret or the"
+            " application id)",
+            source=source,
+        )
+    return token

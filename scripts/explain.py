@@ -10,8 +10,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.core import Engine, load_knowledge_base  # noqa: E402
-from bot.core.text import clean_question  # noqa: E402
+from bot.core import Engine, load_knowledge_base
+from bot.core.text import clean_question
 
 
 def main() -> None:

@@ -20,7 +20,9 @@ log = logging.getLogger(__name__)
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the question, --json and --data."""
-    parser.add_argument("question", nargs="*", help="the question; none: read one a line from stdin")
+    parser.add_argument(
+        "question", nargs="*", help="the question; none: read one a line from stdin"
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object per question")
     parser.add_argument("--data", help="knowledge base directory (default: from config, 'data')")
 

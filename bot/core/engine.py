@@ -8,7 +8,7 @@ import numpy as np
 from rapidfuzz import fuzz, process, utils
 
 from bot.core.glossary import Glossary, Token
-from bot.core.index import K1, FloatArray, Index
+from bot.core.index import K1, BoolArray, FloatArray, Index, IntArray
 from bot.core.loader import KnowledgeBase
 from bot.core.model import Answer, Entry, MatchSettings, NoAnswer, Result, Suggestion
 from bot.core.text import clean_question, is_stopword, stem, words
@@ -33,6 +33,17 @@ class Unit:
     weight: float
 
 
+@dataclass(frozen=True, slots=True)
+class Scored:
+    """Score parts for candidate entries; `ids` maps a candidate position to an entry."""
+
+    ids: IntArray
+    score: FloatArray
+    coverage: FloatArray
+    head: FloatArray
+    matched: list[BoolArray]
+
+
 class Engine:
     """Matches questions against a knowledge base; build once, ask many times."""
 
@@ -51,22 +62,25 @@ class Engine:
         units = self.units(cleaned)
         if not units or not len(self.kb):
             return NoAnswer(reason="empty question" if not units else "empty knowledge base")
-        scores, coverage, head = self._score(units)
-        ranked = np.argsort(-scores, kind="stable")[: self.settings.candidate_pool]
-        pool = [int(i) for i in ranked if coverage[i] > 0]
-        fit = {i: self._fit(units, i) for i in pool}
-        for i in pool:
-            scores[i] += 100 * FIT_SHARE * fit[i]
-        order = sorted(pool, key=lambda i: -float(scores[i]))
-        if not order:
-            return NoAnswer(reason="nothing in the knowledge base matches")
-        best = order[0]
-        suggestions = tuple(
-            Suggestion(self.kb.entries[i].id, self.kb.entries[i].title, round(float(scores[i]), 1))
-            for i in order
-            if scores[i] >= self.settings.suggest_threshold
-        )
+        scored = self._score(units)
         settings = self.settings
+        pool = min(settings.candidate_pool, len(scored.ids))
+        best_first = np.argpartition(-scored.score, pool - 1)[:pool] if pool else scored.ids[:0]
+        top = [int(i) for i in best_first if scored.coverage[i] > 0]
+        if not top:
+            return NoAnswer(reason="nothing in the knowledge base matches")
+        final = {i: float(scored.score[i]) for i in top}
+        fit = {i: self._fit(units, int(scored.ids[i])) for i in top}
+        for i in top:
+            final[i] += 100 * FIT_SHARE * fit[i]
+        order = sorted(top, key=lambda i: (-final[i], int(scored.ids[i])))
+        best = order[0]
+        entries = self.kb.entries
+        suggestions = tuple(
+            Suggestion(entries[scored.ids[i]].id, entries[scored.ids[i]].title, round(final[i], 1))
+            for i in order
+            if final[i] >= settings.suggest_threshold
+        )
         # A question made only of words nearly every entry shares ("ballerina") says too little
         # to pick one entry, unless it is (nearly) the whole title or an alias of one.
         informative = (
@@ -74,17 +88,20 @@ class Engine:
             or fit[best] >= settings.full_fit
         )
         confident = (
-            scores[best] >= settings.answer_threshold and coverage[best] >= settings.min_coverage
+            final[best] >= settings.answer_threshold
+            and scored.coverage[best] >= settings.min_coverage
         )
         if confident and informative:
             return Answer(
-                entry=self.kb.entries[best],
-                score=round(float(scores[best]), 1),
-                matched_terms=self._matched(units, best),
-                matched_field="title or alias" if head[best] > 0 else "text",
+                entry=entries[scored.ids[best]],
+                score=round(min(final[best], 100.0), 1),
+                matched_terms=tuple(
+                    u.label for u, hits in zip(units, scored.matched, strict=True) if hits[best]
+                ),
+                matched_field="title or alias" if scored.head[best] > 0 else "text",
                 suggestions=suggestions[1 : 1 + settings.max_suggestions],
             )
-        unsure = bool(scores[best] >= settings.suggest_threshold and suggestions)
+        unsure = bool(final[best] >= settings.suggest_threshold and suggestions)
         return NoAnswer(
             suggestions=suggestions[: settings.max_suggestions],
             unsure=unsure,
@@ -133,22 +150,28 @@ class Engine:
             position = end
         return list(units.values())
 
-    def _score(self, units: list[Unit]) -> tuple[FloatArray, FloatArray, FloatArray]:
-        size = self.index.size
+    def _score(self, units: list[Unit]) -> Scored:
+        """Score the entries that contain any distinctive unit (all entries if none does)."""
+        ids = self.index.candidates([u.terms for u in units])
+        norm = self.index.length_norm if ids is None else self.index.length_norm[ids]
         total = sum(u.weight for u in units)
-        strength = np.zeros(size, dtype=np.float32)
-        covered = np.zeros(size, dtype=np.float32)
-        headed = np.zeros(size, dtype=np.float32)
+        strength = np.zeros(len(norm), dtype=np.float32)
+        covered = np.zeros(len(norm), dtype=np.float32)
+        headed = np.zeros(len(norm), dtype=np.float32)
+        matched = []
         for unit in units:
-            weights = self.index.dense(unit.terms)
-            strength += unit.weight * weights * (K1 + 1) / (weights + self.index.length_norm)
-            covered += unit.weight * (weights > 0)
-            headed += unit.weight * (self.index.dense(unit.terms, head=True) > 0)
+            weights = self.index.gather(unit.terms, ids)
+            hits = weights > 0
+            matched.append(hits)
+            strength += unit.weight * weights * (K1 + 1) / (weights + norm)
+            covered += unit.weight * hits
+            headed += unit.weight * (self.index.gather(unit.terms, ids, head=True) > 0)
         coverage = covered / total
         head = headed / total
         bm = strength / (total * (K1 + 1))
         score = 100 * (COVERAGE_SHARE * coverage + HEAD_SHARE * head + STRENGTH_SHARE * bm)
-        return score.astype(np.float32), coverage, head
+        every = np.arange(self.index.size, dtype=np.int32) if ids is None else ids
+        return Scored(every, score, coverage, head, matched)
 
     def _fit(self, units: list[Unit], entry: int) -> float:
         """How well the question and the entry's title (or, a little less, an alias) coincide.
@@ -179,9 +202,6 @@ class Engine:
                 harmonic = 2 * precision * recall / (precision + recall)
                 best = max(best, harmonic * (1.0 if number == 0 else ALIAS_FIT))
         return best
-
-    def _matched(self, units: list[Unit], entry: int) -> tuple[str, ...]:
-        return tuple(unit.label for unit in units if self.index.dense(unit.terms)[entry] > 0)
 
     def complete(self, text: str, limit: int = 25) -> tuple[Suggestion, ...]:
         """Entries whose title fits what the user has typed so far, best first, at most `limit`."""

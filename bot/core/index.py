@@ -24,6 +24,8 @@ B = 0.5  # BM25 length normalisation; entries vary in length, but not wildly
 
 FloatArray = npt.NDArray[np.float32]
 IntArray = npt.NDArray[np.int32]
+BoolArray = npt.NDArray[np.bool_]
+COMMON_SHARE = 0.1  # a term in more than this share of entries does not pick candidates
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +159,38 @@ class Index:
         if best is None or (len(word) <= 5 and best[0][0] != word[0]):
             return None
         return best[0]
+
+    def candidates(self, units: Sequence[Sequence[str]]) -> IntArray | None:
+        """Entries holding any distinctive unit, sorted; None means all (every unit is common).
+
+        Skipping common terms here keeps a question about a rare name from touching every
+        entry of a large base; entries with only common words could not be confident anyway.
+        """
+        common = max(int(self.size * COMMON_SHARE), 50)
+        lists = []
+        for terms in units:
+            postings = [self.postings[t].entries for t in terms if t in self.postings]
+            if postings and sum(len(p) for p in postings) <= common:
+                lists.extend(postings)
+        if not lists:
+            return None
+        return np.unique(np.concatenate(lists))
+
+    def gather(self, terms: Sequence[str], ids: IntArray | None, head: bool = False) -> FloatArray:
+        """For each entry in `ids` (None: all), the largest weight of any of `terms`."""
+        if ids is None:
+            return self.dense(terms, head)
+        table = self.head if head else self.postings
+        out = np.zeros(len(ids), dtype=np.float32)
+        for term in terms:
+            postings = table.get(term)
+            if postings is None or not len(postings.entries):
+                continue
+            where = np.searchsorted(postings.entries, ids)
+            where[where >= len(postings.entries)] = 0
+            found = np.where(postings.entries[where] == ids, postings.weights[where], 0.0)
+            np.maximum(out, found, out=out)
+        return out
 
     def dense(self, terms: Sequence[str], head: bool = False) -> FloatArray:
         """Per entry, the largest weight of any of `terms` (a unit's alternatives)."""

@@ -1,0 +1,142 @@
+"""The Discord bot: settings, knowledge base and engine passed in, extensions loaded at setup.
+
+Shaped like discord.py's `examples/advanced_startup.py`: dependencies go into the constructor,
+`setup_hook` loads the extensions and registers the persistent components, and the caller owns
+the lifetime (`async with create_bot(...) as bot: await bot.start(token)`).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot import render
+from bot.antispam import AntiSpam, Clock, monotonic
+from bot.config import Settings
+from bot.core import Engine, KnowledgeBase
+from bot.views import PERSISTENT_ITEMS, send_private
+
+log = logging.getLogger(__name__)
+
+EXTENSIONS = ("bot.exts.ask", "bot.exts.browse")
+
+
+class ConciergeTree(app_commands.CommandTree[Any]):
+    """The command tree with the bot's one app-command error handler."""
+
+    async def on_error(
+        self, interaction: discord.Interaction[Any], error: app_commands.AppCommandError
+    ) -> None:
+        """Log the failure with its traceback and apologise briefly, only to the user."""
+        command = interaction.command.qualified_name if interaction.command else "unknown"
+        log.error("app command %r failed", command, exc_info=error)
+        try:
+            await send_private(interaction, content=render.APOLOGY)
+        except discord.HTTPException:
+            log.warning("could not apologise for the failed command %r", command)
+
+
+class ConciergeBot(commands.Bot):
+    """Concierge: answers questions from its knowledge base by mention, DM and slash command."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        kb: KnowledgeBase,
+        engine: Engine,
+        *,
+        extensions: Sequence[str] = EXTENSIONS,
+        sync_dev_guild: bool = True,
+        clock: Clock = monotonic,
+        **options: Any,
+    ) -> None:
+        """Keep the dependencies; nothing connects until `start` or `login`.
+
+        `sync_dev_guild` copies the global commands to `discord.dev_guild_id` (when set) at setup,
+        for instant commands while testing; `clock` drives the anti-spam limits.
+        """
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=discord.Intents.default(),
+            allowed_mentions=discord.AllowedMentions.none(),
+            help_command=None,
+            tree_cls=ConciergeTree,
+            **options,
+        )
+        self.settings = settings
+        self.kb = kb
+        self.engine = engine
+        self.antispam = AntiSpam(settings.limits, clock=clock)
+        self.extension_names = tuple(extensions)
+        self.sync_dev_guild = sync_dev_guild
+        self._gateway_up = False
+
+    async def setup_hook(self) -> None:
+        """Load the extensions, register the persistent components, sync a dev guild if set."""
+        for name in self.extension_names:
+            await self.load_extension(name)
+        self.add_dynamic_items(*PERSISTENT_ITEMS)
+        guild_id = self.settings.discord.dev_guild_id
+        if self.sync_dev_guild and guild_id:
+            guild = discord.Object(id=guild_id)
+            self.tree.copy_global_to(guild=guild)
+            synced = await self.tree.sync(guild=guild)
+            log.info("synced %d commands to the development guild %d", len(synced), guild_id)
+
+    async def on_message(self, message: discord.Message, /) -> None:
+        """There are no prefix commands: questions are handled by the ask extension's listener."""
+
+    async def on_error(self, event_method: str, /, *args: Any, **kwargs: Any) -> None:
+        """Log a failed event handler with its traceback; the bot carries on with the next event."""
+        log.exception("event handler %s failed", event_method)
+
+    async def on_connect(self) -> None:
+        """The gateway connection is up."""
+        self._gateway_up = True
+
+    async def on_resumed(self) -> None:
+        """The gateway session was resumed."""
+        self._gateway_up = True
+
+    async def on_disconnect(self) -> None:
+        """The gateway connection dropped; discord.py reconnects on its own."""
+        self._gateway_up = False
+
+    async def on_ready(self) -> None:
+        """Log who we are and where."""
+        self._gateway_up = True
+        log.info(
+            "ready as %s (id %s) in %d servers, knowing %d entries",
+            self.user,
+            self.user.id if self.user else "?",
+            len(self.guilds),
+            len(self.kb.entries),
+        )
+
+    def is_healthy(self) -> bool:
+        """True while the knowledge base is loaded and the gateway is connected and ready."""
+        return (
+            bool(self.kb.entries) and self._gateway_up and self.is_ready() and not self.is_closed()
+        )
+
+
+class ShardedConciergeBot(ConciergeBot, commands.AutoShardedBot):
+    """The same bot, run as several gateway shards (for bots in thousands of servers)."""
+
+
+def create_bot(
+    settings: Settings, kb: KnowledgeBase, engine: Engine, **options: Any
+) -> ConciergeBot:
+    """The bot the settings ask for: sharded when `discord.sharded`, with its shard ids."""
+    if not settings.discord.sharded:
+        return ConciergeBot(settings, kb, engine, **options)
+    shard_count = settings.discord.shard_count or None
+    shard_ids = list(settings.discord.shard_ids) or None
+    return ShardedConciergeBot(
+        settings, kb, engine, shard_count=shard_count, shard_ids=shard_ids, **options
+    )

@@ -1,0 +1,152 @@
+"""`python -m bot run`: connect to Discord and answer questions until SIGTERM or Ctrl-C.
+
+Start-up order: settings, logging, token, knowledge base, then the gateway, so that every
+configuration problem is reported clearly before any connection is made. The token is never
+printed or logged (it is registered with the log redactor as soon as it is read).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import os
+import re
+import signal
+import sys
+from pathlib import Path
+
+import aiohttp
+import discord
+import yarl
+
+from bot.client import ConciergeBot, create_bot
+from bot.config import ConfigError, Settings, load_settings, load_token
+from bot.core import Engine, KnowledgeBase, KnowledgeBaseError, load_knowledge_base
+from bot.health import HealthServer
+from bot.logging_setup import configure_logging, protect_secret
+
+HELP = "run the Discord bot until stopped (token from DISCORD_TOKEN or discord.token_file)"
+API_VERSION = 10
+
+log = logging.getLogger(__name__)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Declare --data."""
+    parser.add_argument("--data", help="knowledge base directory (default: from config, 'data')")
+
+
+def use_discord_endpoints(api_base_url: str, gateway_url: str) -> None:
+    """Point discord.py at another Discord-compatible HTTP API and gateway (a proxy, a fake).
+
+    discord.py has no per-client option for this. Every REST URL, interaction responses and
+    webhooks included, is `discord.http.Route.BASE` + path, and the first gateway connection goes
+    to `discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY` (resumes use the URL the gateway sent
+    in READY; an auto-sharded bot without a shard count asks `GET /gateway/bot` for it). These two
+    class attributes are the library's own process-wide configuration, so this sets them once, at
+    start, before any client exists; the bot class is not touched. `api_base_url` may end with
+    `/api/v10` or be just the server (`http://proxy:8080`), which gets `/api/v10` added. Empty
+    strings keep Discord's own endpoints.
+    """
+    if api_base_url:
+        base = api_base_url.rstrip("/")
+        if not re.search(r"/api/v\d+$", base):
+            base = f"{base}/api/v{API_VERSION}"
+        discord.http.Route.BASE = base
+        log.info("using the Discord HTTP API at %s", base)
+    if gateway_url:
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway_url)
+        log.info("using the Discord gateway at %s", gateway_url)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Start the bot; 0 after a clean stop, 2 for a configuration problem, 1 for anything else."""
+    config = getattr(args, "config", None)
+    try:
+        settings = load_settings(Path(config) if config else None, os.environ)
+    except ConfigError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    configure_logging(settings.logging)
+    try:
+        token = load_token(settings, os.environ)
+    except ConfigError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    protect_secret(token)
+    data_dir = Path(getattr(args, "data", None) or settings.knowledge.data_dir)
+    try:
+        kb = load_knowledge_base(data_dir)
+    except KnowledgeBaseError as error:
+        print(f"error: {data_dir}: {error}", file=sys.stderr)
+        return 1
+    engine = Engine(kb, settings.answer)
+    log.info("knowledge base %s loaded: %d entries", data_dir, len(kb.entries))
+    use_discord_endpoints(settings.discord.api_base_url, settings.discord.gateway_url)
+    return asyncio.run(serve(settings, kb, engine, token))
+
+
+async def serve(settings: Settings, kb: KnowledgeBase, engine: Engine, token: str) -> int:
+    """Run the bot (and its health endpoint) until a signal asks us to stop."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    signals = (signal.SIGTERM, signal.SIGINT)
+    for number in signals:
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(number, stop.set)
+    bot = create_bot(settings, kb, engine)
+    health = (
+        HealthServer(settings.health.address, bot.is_healthy) if settings.health.address else None
+    )
+    try:
+        if health is not None:
+            try:
+                await health.start()
+            except OSError as error:
+                print(f"error: cannot start the health endpoint: {error}", file=sys.stderr)
+                return 1
+        return await _run_until_stopped(bot, token, stop)
+    finally:
+        if health is not None:
+            await health.stop()
+        for number in signals:
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.remove_signal_handler(number)
+
+
+async def _run_until_stopped(bot: ConciergeBot, token: str, stop: asyncio.Event) -> int:
+    """`async with bot: await bot.start(token)`, closing the bot when `stop` is set."""
+
+    async def close_on_stop() -> None:
+        await stop.wait()
+        log.info("stop requested: closing the connection to Discord")
+        await bot.close()
+
+    try:
+        async with bot:
+            closer = asyncio.create_task(close_on_stop())
+            try:
+                await bot.start(token)
+            finally:
+                if stop.is_set():
+                    await asyncio.gather(closer, return_exceptions=True)
+                else:
+                    closer.cancel()
+    except discord.LoginFailure:
+        print("error: Discord rejected the token (401): check DISCORD_TOKEN", file=sys.stderr)
+        return 1
+    except discord.PrivilegedIntentsRequired:
+        print("error: Discord asks for a privileged intent this bot never uses", file=sys.stderr)
+        return 1
+    except (discord.DiscordException, aiohttp.ClientError, OSError) as error:
+        if stop.is_set():
+            return 0
+        print(f"error: lost the connection to Discord: {error}", file=sys.stderr)
+        return 1
+    except Exception:
+        log.exception("the bot stopped on an unexpected error")
+        return 1
+    log.info("stopped")
+    return 0

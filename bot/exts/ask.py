@@ -1,0 +1,257 @@
+"""Asking: `/ask` with autocomplete, @mentions in channels, direct messages, and "Find answer"."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot import render
+from bot.antispam import Verdict
+from bot.core.model import Answer, Result, Suggestion
+from bot.views import NO_PINGS, answer_view, send_private, suggestions_view
+
+if TYPE_CHECKING:
+    from bot.client import ConciergeBot
+
+log = logging.getLogger(__name__)
+
+QUESTION_MAX = 500
+CHOICES_MAX = 25
+COOLDOWN_REACTION = "⏳"
+DUPLICATE_REACTION = "👆"
+NO_TEXT = "That message has no text I can answer."
+REPLIED = "Done: I answered that message in the channel."
+CANNOT_POST = "I can't post in this channel, so here is the answer just for you."
+_ASKABLE = (discord.MessageType.default, discord.MessageType.reply)
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """What to send back: text, an embed and components, any of which may be absent."""
+
+    content: str | None = None
+    embed: discord.Embed | None = None
+    view: discord.ui.View | None = None
+
+    def kwargs(self) -> dict[str, Any]:
+        """Keyword arguments for `send`, leaving out the parts there are none of."""
+        out: dict[str, Any] = {"allowed_mentions": NO_PINGS}
+        if self.content is not None:
+            out["content"] = self.content
+        if self.embed is not None:
+            out["embed"] = self.embed
+        if self.view is not None:
+            out["view"] = self.view
+        return out
+
+    def parts(self) -> dict[str, Any]:
+        """Content, embed and view as keyword arguments for `send_private`."""
+        return {"content": self.content, "embed": self.embed, "view": self.view}
+
+    def prefixed(self, text: str) -> Reply:
+        """The same reply with `text` as a first line."""
+        content = f"{text}\n{self.content}" if self.content else text
+        return replace(self, content=content)
+
+
+def strip_mention(content: str, user_id: int) -> str:
+    """The question without the bot's `<@id>` / `<@!id>` mentions, wherever they stand."""
+    text = re.sub(rf"<@!?{user_id}>", " ", content)
+    return " ".join(text.split()).strip(" ,:;-–—")
+
+
+def choices_for(suggestions: Sequence[Suggestion]) -> list[app_commands.Choice[str]]:
+    """Autocomplete choices: distinct titles cut to 100 characters, at most 25."""
+    choices: list[app_commands.Choice[str]] = []
+    seen: set[str] = set()
+    for suggestion in suggestions:
+        name = render.truncate(render.one_line(suggestion.title), render.CHOICE_LIMIT)
+        if not name or name in seen:
+            continue
+        seen.add(name)
+        choices.append(app_commands.Choice(name=name, value=name))
+        if len(choices) == CHOICES_MAX:
+            break
+    return choices
+
+
+class Ask(commands.Cog):
+    """Every way of asking a question, all answered the same way."""
+
+    def __init__(self, bot: ConciergeBot) -> None:
+        """Keep the bot; the "Find answer" menu is added to the tree on load."""
+        self.bot = bot
+        self._topic_of = {entry.id: t.name for t in bot.kb.topics() for entry in t.entries}
+        self.find_answer_menu = app_commands.ContextMenu(
+            name="Find answer", callback=self.find_answer
+        )
+
+    async def cog_load(self) -> None:
+        """Register the message context menu (context menus cannot live in a cog directly)."""
+        self.bot.tree.add_command(self.find_answer_menu)
+
+    async def cog_unload(self) -> None:
+        """Remove the message context menu again."""
+        self.bot.tree.remove_command(self.find_answer_menu.name, type=self.find_answer_menu.type)
+
+    def reply_for(self, result: Result) -> Reply:
+        """An answer embed with follow-ups; "Did you mean" buttons; or an honest don't-know."""
+        if isinstance(result, Answer):
+            entry = result.entry
+            return Reply(embed=render.entry_embed(entry), view=answer_view(entry, self.bot.kb))
+        if result.unsure and result.suggestions:
+            return Reply(content=render.NOT_SURE, view=suggestions_view(result.suggestions))
+        closest = [
+            self._topic_of[s.entry_id] for s in result.suggestions if s.entry_id in self._topic_of
+        ]
+        return Reply(content=render.dont_know_text(closest))
+
+    def help_reply(self) -> Reply:
+        """The short help for a bare mention or an empty message."""
+        me = self.bot.user
+        name = me.display_name if me is not None else "Concierge"
+        faqs = [e.title for e in self.bot.kb.entries if e.kind == "faq" and e.title.endswith("?")]
+        return Reply(content=render.help_text(name, faqs[0] if faqs else None))
+
+    # /ask ---------------------------------------------------------------------------------
+
+    @app_commands.command(name="ask")
+    @app_commands.describe(
+        question="Your question, e.g. who directs Ballerina?",
+        private="Show the answer only to you (default: everyone in the channel sees it)",
+    )
+    async def ask(
+        self,
+        interaction: discord.Interaction[Any],
+        question: app_commands.Range[str, 1, QUESTION_MAX],
+        private: bool = False,
+    ) -> None:
+        """Ask Concierge a question."""
+        decision = self.bot.antispam.check(
+            interaction.user.id, interaction.channel_id or 0, question, public=not private
+        )
+        if decision.verdict is Verdict.COOLDOWN:
+            await send_private(interaction, content=render.cooldown_text(decision.retry_after))
+            return
+        reply = self.reply_for(self.bot.engine.ask(question))
+        if decision.verdict is Verdict.DUPLICATE:
+            reply, private = reply.prefixed(render.duplicate_text()), True
+        await interaction.response.send_message(**reply.kwargs(), ephemeral=private)
+
+    @ask.autocomplete("question")
+    async def ask_autocomplete(
+        self, interaction: discord.Interaction[Any], current: str
+    ) -> list[app_commands.Choice[str]]:
+        """Entry titles that fit what has been typed so far, from memory, at most 25."""
+        try:
+            suggestions = self.bot.engine.complete(current[:QUESTION_MAX], limit=CHOICES_MAX)
+        except Exception:
+            log.exception("autocomplete failed for %r", current[:100])
+            return []
+        return choices_for(suggestions)
+
+    # "Find answer" --------------------------------------------------------------------------
+
+    async def find_answer(
+        self, interaction: discord.Interaction[Any], message: discord.Message
+    ) -> None:
+        """Answer another message's question in the channel, as a reply to it."""
+        me = self.bot.user
+        question = strip_mention(message.content, me.id if me else 0)
+        if not question:
+            await send_private(interaction, content=NO_TEXT)
+            return
+        result = self.bot.engine.ask(question)
+        decision = self.bot.antispam.check(
+            interaction.user.id, message.channel.id, question, public=result.answered
+        )
+        if decision.verdict is Verdict.COOLDOWN:
+            await send_private(interaction, content=render.cooldown_text(decision.retry_after))
+            return
+        reply = self.reply_for(result)
+        if not result.answered or decision.verdict is Verdict.DUPLICATE:
+            if decision.verdict is Verdict.DUPLICATE:
+                reply = reply.prefixed(render.duplicate_text())
+            await send_private(interaction, **reply.parts())
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        reference = message.to_reference(fail_if_not_exists=False)
+        try:
+            await message.channel.send(reference=reference, mention_author=False, **reply.kwargs())
+        except discord.HTTPException as error:
+            log.info(
+                "cannot reply in channel %s (%s); answering privately", message.channel.id, error
+            )
+            await send_private(interaction, **reply.prefixed(CANNOT_POST).parts())
+            return
+        await send_private(interaction, content=REPLIED)
+
+    # @mentions and DMs ------------------------------------------------------------------------
+
+    @commands.Cog.listener()
+    async def on_message(self, message: discord.Message) -> None:
+        """Answer a message that mentions the bot (or any DM), replying to it without a ping."""
+        me = self.bot.user
+        if me is None or message.author.bot or message.type not in _ASKABLE:
+            return
+        in_dm = message.guild is None
+        if not in_dm and (me not in message.mentions or not self._mentions_allowed(message)):
+            return
+        question = strip_mention(message.content, me.id)
+        decision = self.bot.antispam.check(message.author.id, message.channel.id, question)
+        if decision.verdict is Verdict.COOLDOWN:
+            if in_dm:
+                await self._reply(
+                    message, Reply(content=render.cooldown_text(decision.retry_after))
+                )
+            else:
+                await self._react(message, COOLDOWN_REACTION)
+            return
+        if decision.verdict is Verdict.DUPLICATE:
+            await self._react(message, DUPLICATE_REACTION)
+            return
+        if not question:
+            await self._reply(message, self.help_reply())
+            return
+        try:
+            reply = self.reply_for(self.bot.engine.ask(question))
+        except Exception:
+            log.exception("failed to answer %r", question[:100])
+            reply = Reply(content=render.APOLOGY)
+        await self._reply(message, reply)
+
+    def _mentions_allowed(self, message: discord.Message) -> bool:
+        """Whether config lets us answer mentions here (a thread counts as its parent channel)."""
+        access = self.bot.settings.access
+        guild_id = message.guild.id if message.guild else None
+        if access.guild_ids and guild_id not in access.guild_ids:
+            return False
+        if not access.channel_ids:
+            return True
+        channel = message.channel
+        places = {channel.id, getattr(channel, "parent_id", None)}
+        return any(place in access.channel_ids for place in places)
+
+    async def _reply(self, message: discord.Message, reply: Reply) -> None:
+        """Reply to `message` in its channel, pinging nobody (not even its author)."""
+        reference = message.to_reference(fail_if_not_exists=False)
+        await message.channel.send(reference=reference, mention_author=False, **reply.kwargs())
+
+    async def _react(self, message: discord.Message, emoji: str) -> None:
+        """A quiet signal on the asker's message; missing permissions are not an error."""
+        try:
+            await message.add_reaction(emoji)
+        except discord.HTTPException:
+            log.debug("could not react to message %s", message.id)
+
+
+async def setup(bot: ConciergeBot) -> None:
+    """Extension entry point."""
+    await bot.add_cog(Ask(bot))

@@ -1,0 +1,134 @@
+"""Logging for the bot process: level and format from settings; the token kept out of every line.
+
+`configure_logging(settings.logging)` installs one stderr handler on the root logger with a
+`RedactingFilter`; `protect_secret(token)` adds the token to that filter once it is known. Any
+record whose message, arguments or traceback contains a protected secret has it replaced by
+`[REDACTED]` before it is formatted, whichever logger it came from.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import TextIO
+
+from bot.config import LoggingSettings
+
+REDACTED = "[REDACTED]"
+TEXT_FORMAT = "%(asctime)s %(levelname)-8s %(name)s: %(message)s"
+# The last part of a bot token is its signature: on its own it is still worth hiding.
+_MIN_PART = 20
+
+
+def redact(text: str, token: str) -> str:
+    """Replace every occurrence of `token` (and of its signature part) in `text` with [REDACTED]."""
+    if not token:
+        return text
+    text = text.replace(token, REDACTED)
+    signature = token.rsplit(".", 1)[-1]
+    if signature != token and len(signature) >= _MIN_PART:
+        text = text.replace(signature, REDACTED)
+    return text
+
+
+class RedactingFilter(logging.Filter):
+    """Rewrites records so that no protected secret reaches a handler's output."""
+
+    def __init__(self, secrets: Iterable[str] = ()) -> None:
+        """Start with the given secrets; more can be added with `add`."""
+        super().__init__()
+        self._secrets: list[str] = []
+        for secret in secrets:
+            self.add(secret)
+
+    def add(self, secret: str) -> None:
+        """Protect one more secret (empty strings are ignored)."""
+        if secret and secret not in self._secrets:
+            self._secrets.append(secret)
+
+    def redact(self, text: str) -> str:
+        """Redact every protected secret from `text`."""
+        for secret in self._secrets:
+            text = redact(text, secret)
+        return text
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Render the message, scrub it, and keep the record (never drops one)."""
+        if not self._secrets:
+            return True
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError):  # a bad format string: keep what we can show
+            message = f"{record.msg!s} {record.args!r}"
+        cleaned = self.redact(message)
+        if cleaned != message or record.args:
+            record.msg, record.args = cleaned, None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = self.redact(record.exc_text)
+        if record.stack_info:
+            record.stack_info = self.redact(record.stack_info)
+        return True
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object a line: time, level, logger, message, and the traceback if any."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        """Serialise the record; the message is rendered exactly as the text format would."""
+        entry = {
+            "time": datetime.fromtimestamp(record.created, tz=UTC).isoformat(
+                timespec="milliseconds"
+            ),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self.formatException(record.exc_info)
+        if record.exc_text:
+            entry["exception"] = record.exc_text
+        if record.stack_info:
+            entry["stack"] = self.formatStack(record.stack_info)
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def configure_logging(
+    settings: LoggingSettings, *, stream: TextIO | None = None, secrets: Iterable[str] = ()
+) -> RedactingFilter:
+    """Replace the root logger's handlers with one that writes to `stream` (stderr) as configured.
+
+    Returns the handler's RedactingFilter; `protect_secret` finds it again later.
+    """
+    handler = logging.StreamHandler(stream if stream is not None else sys.stderr)
+    if settings.format == "json":
+        handler.setFormatter(JsonFormatter())
+    else:
+        handler.setFormatter(logging.Formatter(TEXT_FORMAT))
+    redactor = RedactingFilter(secrets)
+    handler.addFilter(redactor)
+    root = logging.getLogger()
+    for old in root.handlers[:]:
+        root.removeHandler(old)
+        old.close()
+    root.addHandler(handler)
+    root.setLevel(settings.level.upper())
+    return redactor
+
+
+def protect_secret(secret: str) -> None:
+    """Hide `secret` in everything the root logger's handlers write from now on.
+
+    Handlers that have no RedactingFilter (e.g. pytest's capture handler) get one.
+    """
+    for handler in logging.getLogger().handlers:
+        redactors = [f for f in handler.filters if isinstance(f, RedactingFilter)]
+        if not redactors:
+            redactors = [RedactingFilter()]
+            handler.addFilter(redactors[0])
+        for redactor in redactors:
+            redactor.add(secret)
