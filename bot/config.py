@@ -320,6 +320,7 @@ RANGES: dict[str, str] = {
     "answer.min_coverage": "between 0 and 1",
     "answer.min_information": "between 0 and 20",
     "answer.full_fit": "between 0 and 1",
+    "answer.unknown_word_weight": "between 0 and 20",
     "answer.max_suggestions": "between 0 and 25",
     "answer.max_question_chars": "between 10 and 4000",
     "answer.typo_max_edits": "between 0 and 3",

@@ -1,4 +1,4 @@
-"""Show how the engine sees a question: its units and the top candidates with score parts.
+"""Show how the engine sees a question: its units, the best candidates and the result.
 
 Usage: python scripts/explain.py "QUESTION" [DATA_DIR]
 """
@@ -15,17 +15,23 @@ from bot.core.text import clean_question
 
 
 def main() -> None:
-    """Print units and the five best candidates."""
+    """Print units, the five best candidates before title fit, and the final result."""
     question = sys.argv[1]
     engine = Engine(load_knowledge_base(sys.argv[2] if len(sys.argv) > 2 else "data"))
     units = engine.units(clean_question(question))
     for unit in units:
         print(f"unit {unit.label!r:30} terms={unit.terms} weight={unit.weight:.2f}")
-    scores, coverage, head = engine._score(units)
-    for i in np.argsort(-scores)[:5]:
-        entry = engine.kb.entries[i]
-        print(f"{scores[i]:6.1f} cov={coverage[i]:.2f} head={head[i]:.2f}  {entry.title}")
-    print(engine.ask(question))
+    scored = engine._score(units)
+    for i in np.argsort(-scored.score)[:5]:
+        entry = engine.kb.entries[scored.ids[i]]
+        fit = engine._fit(units, int(scored.ids[i]))
+        print(
+            f"{scored.score[i]:6.1f} cov={scored.coverage[i]:.2f} head={scored.head[i]:.2f}"
+            f" fit={fit:.2f}  {entry.title}"
+        )
+    result = engine.ask(question)
+    title = result.entry.title if result.answered else None
+    print(result.outcome.value, title, [s.title for s in result.suggestions])
 
 
 if __name__ == "__main__":

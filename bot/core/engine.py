@@ -9,6 +9,7 @@ from rapidfuzz import fuzz, process, utils
 
 from bot.core.glossary import Glossary, Token
 from bot.core.index import K1, BoolArray, FloatArray, Index, IntArray
+from bot.core.lexicon import ASKS_WHEN, FILM_FACETS, implied_facets, strip_filler
 from bot.core.loader import KnowledgeBase
 from bot.core.model import Answer, Entry, MatchSettings, NoAnswer, Result, Suggestion
 from bot.core.text import clean_question, is_stopword, stem, words
@@ -22,6 +23,7 @@ STRENGTH_SHARE = 0.1
 FIT_SHARE = 0.2
 ALIAS_FIT = 0.9  # an alias is a curator's guess at a phrasing; the title is the source's own
 TYPO_DISCOUNT = 0.85  # a corrected word counts a little less than one spelled right
+UNTIMED_DISCOUNT = 0.8  # a "when" question, and an entry that names no time at all
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +62,7 @@ class Engine:
         """Answer a question, or say why not with up to a few suggestions."""
         cleaned = clean_question(question, self.settings.max_question_chars)
         units = self.units(cleaned)
+        asks_when = bool(ASKS_WHEN.search(cleaned))
         if not units or not len(self.kb):
             return NoAnswer(reason="empty question" if not units else "empty knowledge base")
         scored = self._score(units)
@@ -73,6 +76,8 @@ class Engine:
         fit = {i: self._fit(units, int(scored.ids[i])) for i in top}
         for i in top:
             final[i] += 100 * FIT_SHARE * fit[i]
+            if asks_when and not self.index.has_time[scored.ids[i]]:
+                final[i] *= UNTIMED_DISCOUNT  # it may still be a suggestion, not the answer
         order = sorted(top, key=lambda i: (-final[i], int(scored.ids[i])))
         best = order[0]
         entries = self.kb.entries
@@ -112,15 +117,25 @@ class Engine:
         """Break a cleaned question into weighted units, correcting typos against the index."""
         pairs: list[tuple[str, str]] = []
         corrected: set[int] = set()
-        for word in words(cleaned):
+        for word in words(strip_filler(cleaned)):
             term = stem(word)
-            if not is_stopword(word) and term not in self.index.vocabulary:
+            if (
+                not is_stopword(word)
+                and term not in self.index.vocabulary
+                and word not in FILM_FACETS
+            ):
                 fixed = self.index.correct(word)
                 if fixed is not None:
-                    corrected.add(len(pairs))
+                    if not is_stopword(fixed):
+                        corrected.add(len(pairs))
                     word, term = fixed, stem(fixed)
             pairs.append((term, word))
         units = self._group(self.glossary.tag(pairs), corrected)
+        for facet in implied_facets(cleaned):
+            term = stem(facet)
+            if not any(term in unit.terms for unit in units):
+                weight = self.index.idf.get(term, self.index.unknown_idf)
+                units.append(Unit(facet, (term,), weight))
         for concept in self.glossary.exact_concepts(cleaned):
             weight = self.index.idf.get(concept, self.index.unknown_idf)
             units.append(Unit(concept.lstrip("="), (concept,), weight))
@@ -142,13 +157,24 @@ class Engine:
             if terms:
                 weight = max((self.index.idf.get(t, 0.0) for t in terms), default=0.0)
                 if weight == 0.0:
-                    weight = self.index.unknown_idf
+                    weight = self._unknown_weight(span)
                 if any(p in corrected for p in range(position, end)):
                     weight *= TYPO_DISCOUNT
                 label = " ".join(t.word for t in span)
                 units.setdefault(terms, Unit(label, terms, weight))
             position = end
         return list(units.values())
+
+    def _unknown_weight(self, span: list[Token]) -> float:
+        """Weight of words the knowledge base never uses.
+
+        An unknown film facet ("runtime", "soundtrack") means the question asks for a fact we
+        do not have: it weighs as the rarest word would. Any other unknown word may be chat or
+        an off-topic name, and weighs a configurable middle amount.
+        """
+        if any(t.word in FILM_FACETS for t in span):
+            return self.index.unknown_idf
+        return self.settings.unknown_word_weight
 
     def _score(self, units: list[Unit]) -> Scored:
         """Score the entries that contain any distinctive unit (all entries if none does)."""

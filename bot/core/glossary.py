@@ -12,6 +12,13 @@ from bot.core.text import is_stopword, stem, words
 CONCEPT_PREFIX = "="  # index terms for concepts cannot collide with words
 
 
+def phrase_form(word: str) -> str:
+    """A word with a plural 's' folded, the only inflection glossary matching ignores."""
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
 def concept_key(canonical: str) -> str:
     """The index term of a glossary concept."""
     return CONCEPT_PREFIX + "_".join(stem(w) for w in words(canonical))
@@ -27,25 +34,30 @@ class Token:
 
 
 class Glossary:
-    """Matches glossary phrases (longest first) over stemmed words."""
+    """Matches glossary phrases (longest first) over words."""
 
     def __init__(self, terms: Iterable[GlossaryTerm]) -> None:
-        """Compile every variant to a stem sequence."""
+        """Compile every variant to a sequence of word forms."""
         self.terms = tuple(terms)
         self._phrases: dict[tuple[str, ...], set[str]] = {}
         self._exact: list[tuple[re.Pattern[str], str]] = []
         for term in self.terms:
             key = concept_key(term.canonical)
             for variant in (term.canonical, *term.variants):
-                stems = tuple(stem(w) for w in words(variant))
-                if stems:
-                    self._phrases.setdefault(stems, set()).add(key)
+                forms = tuple(phrase_form(w) for w in words(variant))
+                if forms:
+                    self._phrases.setdefault(forms, set()).add(key)
             for variant in term.exact_variants:
                 pattern = re.compile(r"(?<!\w)" + re.escape(variant) + r"(?!\w)")
                 self._exact.append((pattern, key))
         self.max_len = max((len(p) for p in self._phrases), default=0)
         self._starts = frozenset(p[0] for p in self._phrases)
-        self.vocabulary = frozenset(s for phrase in self._phrases for s in phrase)
+        self.vocabulary = frozenset(
+            stem(w)
+            for term in self.terms
+            for v in (term.canonical, *term.variants)
+            for w in words(v)
+        )
         self.surface_words = frozenset(
             w for term in self.terms for v in (term.canonical, *term.variants) for w in words(v)
         )
@@ -61,14 +73,14 @@ class Glossary:
         """Concepts named by case-sensitive variants ('the Director')."""
         return tuple(key for pattern, key in self._exact if pattern.search(text))
 
-    def spans(
-        self, stems: Sequence[str], folded: Sequence[str]
-    ) -> list[tuple[int, int, tuple[str, ...]]]:
+    def spans(self, folded: Sequence[str]) -> list[tuple[int, int, tuple[str, ...]]]:
         """(start, length, concepts) of each glossary phrase, longest first, not overlapping.
 
-        A one-word phrase that is a stopword ("film" for "filming" once stemmed) is no match:
-        the word says nothing on its own.
+        Phrases match on words with plurals folded, not on stems: the glossary lists the forms
+        it means, and a stemmer would also fold "directly" and "direction" into "direct".
+        A one-word phrase that is a stopword is no match: the word says nothing on its own.
         """
+        stems = [phrase_form(w) for w in folded]
         found: list[tuple[int, int, tuple[str, ...]]] = []
         starts = self._starts
         position = 0
@@ -83,15 +95,14 @@ class Glossary:
             position += 1
         return found
 
-    def concepts_in(self, stems: Sequence[str], folded: Sequence[str]) -> list[str]:
-        """Concept keys of every glossary phrase in a stem sequence, one per occurrence."""
-        return [key for _, _, keys in self.spans(stems, folded) for key in keys]
+    def concepts_in(self, folded: Sequence[str]) -> list[str]:
+        """Concept keys of every glossary phrase in a word sequence, one per occurrence."""
+        return [key for _, _, keys in self.spans(folded) for key in keys]
 
     def tag(self, pairs: Sequence[tuple[str, str]]) -> list[Token]:
         """Tag (stem, word) pairs with the concepts of the glossary phrase each belongs to."""
-        stems = [s for s, _ in pairs]
         concepts: list[tuple[str, ...]] = [() for _ in pairs]
-        for start, length, keys in self.spans(stems, [w for _, w in pairs]):
+        for start, length, keys in self.spans([w for _, w in pairs]):
             for position in range(start, start + length):
                 concepts[position] = keys
         return [Token(s, w, c) for (s, w), c in zip(pairs, concepts, strict=True)]

@@ -11,9 +11,10 @@ from functools import lru_cache
 import numpy as np
 import numpy.typing as npt
 from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from bot.core.glossary import Glossary
+from bot.core.lexicon import TIME_EXPRESSION
 from bot.core.model import Entry, MatchSettings
 from bot.core.text import STOPWORDS, stem, words
 
@@ -79,7 +80,9 @@ class Index:
         # Per entry, per title/alias: its units (a glossary phrase's concepts, or a word's stem).
         self.head_fields: list[tuple[tuple[tuple[str, ...], ...], ...]] = []
         lengths = np.zeros(self.size, dtype=np.float32)
+        self.has_time = np.zeros(self.size, dtype=np.bool_)
         for number, entry in enumerate(entries):
+            self.has_time[number] = bool(TIME_EXPRESSION.search(entry.text))
             weighted: dict[str, float] = {}
             in_head: dict[str, float] = {}
             head_fields: list[tuple[tuple[str, ...], ...]] = []
@@ -109,6 +112,7 @@ class Index:
         self.vocabulary = frozenset(
             {t for t in self.postings if not t.startswith("=")} | glossary.vocabulary
         )
+        surface.update(w for w in STOPWORDS if w.isalpha())  # "wher" is "where", not a topic
         self._by_length = _by_length(w for w in surface if w.isalpha() and len(w) > 3)
         self._max_edits = settings.typo_max_edits
         self.correct = lru_cache(maxsize=4096)(self._correct)
@@ -124,7 +128,7 @@ class Index:
         terms = [s for w, s in zip(folded, stems, strict=True) if w not in STOPWORDS]
         units: list[tuple[str, ...]] = []
         covered: set[int] = set()
-        for start, length, keys in self.glossary.spans(stems, folded):
+        for start, length, keys in self.glossary.spans(folded):
             terms.extend(keys)
             units.append(keys)
             covered.update(range(start, start + length))
@@ -147,13 +151,15 @@ class Index:
         if edits == 0:
             return None
         best: tuple[str, int] | None = None
-        for length in range(len(word) - edits, len(word) + edits + 1):
+        # Same length first, so a swap ("moveis") beats a dropped letter ("moves") on a tie.
+        lengths = sorted(
+            range(len(word) - edits, len(word) + edits + 1), key=lambda n: abs(n - len(word))
+        )
+        for length in lengths:
             candidates = self._by_length.get(length)
             if not candidates:
                 continue
-            found = process.extractOne(
-                word, candidates, scorer=Levenshtein.distance, score_cutoff=edits
-            )
+            found = process.extractOne(word, candidates, scorer=OSA.distance, score_cutoff=edits)
             if found is not None and (best is None or found[1] < best[1]):
                 best = (found[0], int(found[1]))
         if best is None or (len(word) <= 5 and best[0][0] != word[0]):
@@ -223,8 +229,7 @@ def _fields(entry: Entry, settings: MatchSettings) -> list[tuple[str, float, boo
 def _by_length(surface: Iterable[str]) -> dict[int, list[str]]:
     buckets: dict[int, list[str]] = {}
     for word in sorted(surface):
-        if word not in STOPWORDS:
-            buckets.setdefault(len(word), []).append(word)
+        buckets.setdefault(len(word), []).append(word)
     return buckets
 
 
