@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from rapidfuzz import fuzz, process, utils
@@ -12,7 +13,7 @@ from bot.core.index import K1, BoolArray, FloatArray, Index, IntArray
 from bot.core.lexicon import ASKS_WHEN, FILM_FACETS, implied_facets, strip_filler
 from bot.core.loader import KnowledgeBase
 from bot.core.model import Answer, Entry, MatchSettings, NoAnswer, Result, Suggestion
-from bot.core.text import clean_question, is_stopword, stem, words
+from bot.core.text import clean_question, is_stopword, stem, unstretch, words
 
 # How the final score (0-100) mixes its parts: how much of the question the entry covers,
 # how much of it the entry's title or aliases cover, the BM25F strength of the match, and how
@@ -23,6 +24,7 @@ STRENGTH_SHARE = 0.1
 FIT_SHARE = 0.2
 ALIAS_FIT = 0.9  # an alias is a curator's guess at a phrasing; the title is the source's own
 TYPO_DISCOUNT = 0.85  # a corrected word counts a little less than one spelled right
+NEGLIGIBLE_SHARE = 0.02  # a unit weighing less than this share of the question is not scored
 UNTIMED_DISCOUNT = 0.8  # a "when" question, and an entry that names no time at all
 
 
@@ -35,6 +37,10 @@ class Unit:
     weight: float
 
 
+# One title or alias, ready for fitting: unit weights, unit terms, all terms, total, factor.
+HeadField = tuple[tuple[float, ...], tuple[tuple[str, ...], ...], frozenset[str], float, float]
+
+
 @dataclass(frozen=True, slots=True)
 class Scored:
     """Score parts for candidate entries; `ids` maps a candidate position to an entry."""
@@ -43,7 +49,7 @@ class Scored:
     score: FloatArray
     coverage: FloatArray
     head: FloatArray
-    matched: list[BoolArray]
+    matched: list[BoolArray | None]  # per unit; None: too common to check, taken as matched
 
 
 class Engine:
@@ -55,6 +61,7 @@ class Engine:
         self.settings = settings or MatchSettings()
         self.glossary = Glossary(kb.glossary)
         self.index = Index(kb.entries, self.glossary, self.settings)
+        self._head_profile = lru_cache(maxsize=8192)(self._profile)
         self._titles = [utils.default_process(e.title) for e in kb.entries]
         self._faq_first = sorted(range(len(kb.entries)), key=lambda i: kb.entries[i].kind != "faq")
 
@@ -72,13 +79,19 @@ class Engine:
         top = [int(i) for i in best_first if scored.coverage[i] > 0]
         if not top:
             return NoAnswer(reason="nothing in the knowledge base matches")
-        final = {i: float(scored.score[i]) for i in top}
-        fit = {i: self._fit(units, int(scored.ids[i])) for i in top}
-        for i in top:
-            final[i] += 100 * FIT_SHARE * fit[i]
-            if asks_when and not self.index.has_time[scored.ids[i]]:
+        final: dict[int, float] = {}
+        fit: dict[int, float] = {}
+        asked = frozenset(t for unit in units for t in unit.terms)
+        wanted = 1 + settings.max_suggestions
+        for i in sorted(top, key=lambda i: -float(scored.score[i])):
+            base = float(scored.score[i])
+            if len(final) >= wanted and base + 100 * FIT_SHARE < sorted(final.values())[-wanted]:
+                break  # title fit cannot lift this one, or any after it, into the top few
+            fit[i] = self._fit(units, asked, int(scored.ids[i]))
+            final[i] = base + 100 * FIT_SHARE * fit[i]
+            if asks_when and not self.index.names_a_time(int(scored.ids[i])):
                 final[i] *= UNTIMED_DISCOUNT  # it may still be a suggestion, not the answer
-        order = sorted(top, key=lambda i: (-final[i], int(scored.ids[i])))
+        order = sorted(final, key=lambda i: (-final[i], int(scored.ids[i])))
         best = order[0]
         entries = self.kb.entries
         suggestions = tuple(
@@ -101,7 +114,9 @@ class Engine:
                 entry=entries[scored.ids[best]],
                 score=round(min(final[best], 100.0), 1),
                 matched_terms=tuple(
-                    u.label for u, hits in zip(units, scored.matched, strict=True) if hits[best]
+                    u.label
+                    for u, hits in zip(units, scored.matched, strict=True)
+                    if hits is None or hits[best]
                 ),
                 matched_field="title or alias" if scored.head[best] > 0 else "text",
                 suggestions=suggestions[1 : 1 + settings.max_suggestions],
@@ -117,7 +132,7 @@ class Engine:
         """Break a cleaned question into weighted units, correcting typos against the index."""
         pairs: list[tuple[str, str]] = []
         corrected: set[int] = set()
-        for word in words(strip_filler(cleaned)):
+        for word in words(unstretch(strip_filler(cleaned))):
             term = stem(word)
             if (
                 not is_stopword(word)
@@ -178,20 +193,29 @@ class Engine:
 
     def _score(self, units: list[Unit]) -> Scored:
         """Score the entries that contain any distinctive unit (all entries if none does)."""
-        ids = self.index.candidates([u.terms for u in units])
+        selection = self.index.candidates(
+            [(u.terms, u.weight) for u in units], self.settings.min_coverage
+        )
+        ids = None if selection is None else selection.ids
         norm = self.index.length_norm if ids is None else self.index.length_norm[ids]
         total = sum(u.weight for u in units)
         strength = np.zeros(len(norm), dtype=np.float32)
         covered = np.zeros(len(norm), dtype=np.float32)
         headed = np.zeros(len(norm), dtype=np.float32)
-        matched = []
+        matched: list[BoolArray | None] = []
         for unit in units:
-            weights = self.index.gather(unit.terms, ids)
+            if unit.weight < NEGLIGIBLE_SHARE * total:
+                # A word nearly every entry has ("ballerina" here) moves no score: count it
+                # as matched everywhere instead of touching every entry for it.
+                matched.append(None)
+                covered += unit.weight
+                continue
+            weights = self.index.gather(unit.terms, selection)
             hits = weights > 0
             matched.append(hits)
             strength += unit.weight * weights * (K1 + 1) / (weights + norm)
             covered += unit.weight * hits
-            headed += unit.weight * (self.index.gather(unit.terms, ids, head=True) > 0)
+            headed += unit.weight * (self.index.gather(unit.terms, selection, head=True) > 0)
         coverage = covered / total
         head = headed / total
         bm = strength / (total * (K1 + 1))
@@ -199,35 +223,41 @@ class Engine:
         every = np.arange(self.index.size, dtype=np.int32) if ids is None else ids
         return Scored(every, score, coverage, head, matched)
 
-    def _fit(self, units: list[Unit], entry: int) -> float:
+    def _fit(self, units: list[Unit], asked: frozenset[str], entry: int) -> float:
         """How well the question and the entry's title (or, a little less, an alias) coincide.
 
         The harmonic mean of how much of the title the question covers and how much of the
         question the title covers, both weighted by idf: a short generic alias that shares one
         word with a long question fits it poorly.
         """
-        idf = self.index.idf
         asked_weight = sum(u.weight for u in units)
+        if asked_weight <= 0:
+            return 0.0
         best = 0.0
-        for number, field in enumerate(self.index.head_fields[entry]):
-            terms = {t for alternatives in field for t in alternatives}
-            weights = [max(idf.get(t, 0.0) for t in alternatives) for alternatives in field]
-            total = sum(weights)
-            if total <= 0 or asked_weight <= 0:
-                continue
-            asked = {t for unit in units for t in unit.terms}
+        for weights, alternatives, terms, total, factor in self._head_profile(entry):
             hit = sum(
                 w
-                for w, alternatives in zip(weights, field, strict=True)
-                if any(t in asked for t in alternatives)
+                for w, alts in zip(weights, alternatives, strict=True)
+                if not asked.isdisjoint(alts)
             )
+            recall = sum(u.weight for u in units if not terms.isdisjoint(u.terms)) / asked_weight
             precision = hit / total
-            recall = sum(u.weight for u in units if any(t in terms for t in u.terms))
-            recall /= asked_weight
             if precision + recall > 0:
-                harmonic = 2 * precision * recall / (precision + recall)
-                best = max(best, harmonic * (1.0 if number == 0 else ALIAS_FIT))
+                best = max(best, factor * 2 * precision * recall / (precision + recall))
         return best
+
+    def _profile(self, entry: int) -> tuple[HeadField, ...]:
+        """Per title and alias of an entry: unit weights, unit terms, all terms, total, factor."""
+        idf = self.index.idf
+        profile = []
+        for number, field in enumerate(self.index.head_fields[entry]):
+            weights = tuple(max(idf.get(t, 0.0) for t in alts) for alts in field)
+            total = sum(weights)
+            if total > 0:
+                terms = frozenset(t for alts in field for t in alts)
+                factor = 1.0 if number == 0 else ALIAS_FIT
+                profile.append((weights, field, terms, total, factor))
+        return tuple(profile)
 
     def complete(self, text: str, limit: int = 25) -> tuple[Suggestion, ...]:
         """Entries whose title fits what the user has typed so far, best first, at most `limit`."""

@@ -51,7 +51,8 @@ class Glossary:
                 pattern = re.compile(r"(?<!\w)" + re.escape(variant) + r"(?!\w)")
                 self._exact.append((pattern, key))
         self.max_len = max((len(p) for p in self._phrases), default=0)
-        self._starts = frozenset(p[0] for p in self._phrases)
+        starts = {p[0] for p in self._phrases}
+        self._start_words = frozenset(starts | {form + "s" for form in starts})
         self.vocabulary = frozenset(
             stem(w)
             for term in self.terms
@@ -80,19 +81,21 @@ class Glossary:
         it means, and a stemmer would also fold "directly" and "direction" into "direct".
         A one-word phrase that is a stopword is no match: the word says nothing on its own.
         """
-        stems = [phrase_form(w) for w in folded]
         found: list[tuple[int, int, tuple[str, ...]]] = []
-        starts = self._starts
-        position = 0
-        while position < len(stems):
-            if stems[position] in starts:
-                for length in range(min(self.max_len, len(stems) - position), 0, -1):
-                    keys = self._phrases.get(tuple(stems[position : position + length]))
-                    if keys and not (length == 1 and is_stopword(folded[position])):
-                        found.append((position, length, tuple(sorted(keys))))
-                        position += length - 1
-                        break
-            position += 1
+        start_words = self._start_words  # most words start no phrase: find the few that do
+        if start_words.isdisjoint(folded):
+            return found
+        taken = 0
+        for position in [n for n, w in enumerate(folded) if w in start_words]:
+            if position < taken:
+                continue  # inside a phrase already found
+            forms = [phrase_form(w) for w in folded[position : position + self.max_len]]
+            for length in range(len(forms), 0, -1):
+                keys = self._phrases.get(tuple(forms[:length]))
+                if keys and not (length == 1 and is_stopword(folded[position])):
+                    found.append((position, length, tuple(sorted(keys))))
+                    taken = position + length
+                    break
         return found
 
     def concepts_in(self, folded: Sequence[str]) -> list[str]:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import math
 from array import array
-from collections.abc import Iterable, Sequence
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -16,9 +17,7 @@ from rapidfuzz.distance import OSA
 from bot.core.glossary import Glossary
 from bot.core.lexicon import TIME_EXPRESSION
 from bot.core.model import Entry, MatchSettings
-from bot.core.text import STOPWORDS, stem, words
-
-_STEMS: dict[str, str] = {}  # stem() results by word; words are few, lookups are many
+from bot.core.text import STOPWORDS, is_stopword, stem, words
 
 K1 = 1.2  # BM25 term-frequency saturation
 B = 0.5  # BM25 length normalisation; entries vary in length, but not wildly
@@ -26,7 +25,7 @@ B = 0.5  # BM25 length normalisation; entries vary in length, but not wildly
 FloatArray = npt.NDArray[np.float32]
 IntArray = npt.NDArray[np.int32]
 BoolArray = npt.NDArray[np.bool_]
-COMMON_SHARE = 0.1  # a term in more than this share of entries does not pick candidates
+SMALL_BASE = 5000  # up to this many entries, scoring all of them beats selecting some
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,19 +36,34 @@ class Postings:
     weights: FloatArray
 
 
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """Candidate entries: their numbers (sorted), and each entry's place among them or -1."""
+
+    ids: IntArray
+    position: IntArray
+
+
+class _TermIds(dict[str, int]):
+    """Term -> dense id, handing out the next id on first sight (lookups stay in C)."""
+
+    def __missing__(self, term: str) -> int:
+        number = self[term] = len(self)
+        return number
+
+
 class _PostingsBuilder:
     """Collects (term, entry, weight) triples in flat lists; builds sorted postings once."""
 
     def __init__(self) -> None:
-        self.term_ids: dict[str, int] = {}
+        self.term_ids = _TermIds()
         # array, not list: 4 bytes an item instead of ~36 keeps a 100,000-entry build small
         self.terms = array("i")
         self.entries = array("i")
         self.weights = array("f")
 
-    def add(self, entry: int, weighted: dict[str, float]) -> None:
-        ids = self.term_ids
-        self.terms.extend([ids.setdefault(term, len(ids)) for term in weighted])
+    def add(self, entry: int, weighted: Mapping[str, float]) -> None:
+        self.terms.extend(map(self.term_ids.__getitem__, weighted))
         self.entries.extend([entry] * len(weighted))
         self.weights.extend(weighted.values())
 
@@ -76,24 +90,26 @@ class Index:
         self.glossary = glossary
         every = _PostingsBuilder()
         heads = _PostingsBuilder()
-        surface: set[str] = set(glossary.surface_words)
+        self._stems: dict[str, str] = {}  # word -> stem, "" for a stopword; also our vocabulary
         # Per entry, per title/alias: its units (a glossary phrase's concepts, or a word's stem).
         self.head_fields: list[tuple[tuple[tuple[str, ...], ...], ...]] = []
         lengths = np.zeros(self.size, dtype=np.float32)
-        self.has_time = np.zeros(self.size, dtype=np.bool_)
+        self._entries = entries
+        self._names_time: dict[int, bool] = {}  # filled lazily: only "when" questions ask
         for number, entry in enumerate(entries):
-            self.has_time[number] = bool(TIME_EXPRESSION.search(entry.text))
-            weighted: dict[str, float] = {}
+            weighted: Counter[str] = Counter()
             in_head: dict[str, float] = {}
             head_fields: list[tuple[tuple[str, ...], ...]] = []
             length = 0.0
             for text, weight, is_head in _fields(entry, settings):
                 folded = words(text)
-                surface.update(folded)
-                terms, units = self.terms_of(folded)
+                terms, units = self.terms_of(folded, with_units=is_head)
                 length += len(terms) * weight
-                for term in terms:
-                    weighted[term] = weighted.get(term, 0.0) + weight
+                if weight == 1.0:
+                    weighted.update(terms)  # counted in C: the body text is most of the work
+                else:
+                    for term in terms:
+                        weighted[term] += weight  # type: ignore[assignment]
                 if is_head:
                     head_fields.append(units)
                     in_head.update(dict.fromkeys(terms, 1.0))
@@ -112,38 +128,44 @@ class Index:
         self.vocabulary = frozenset(
             {t for t in self.postings if not t.startswith("=")} | glossary.vocabulary
         )
-        surface.update(w for w in STOPWORDS if w.isalpha())  # "wher" is "where", not a topic
+        # Typos are corrected towards words of the entries and the glossary, and towards
+        # stopwords: "wher" is "where", not a topic.
+        surface = set(self._stems) | glossary.surface_words | {w for w in STOPWORDS if w.isalpha()}
         self._by_length = _by_length(w for w in surface if w.isalpha() and len(w) > 3)
         self._max_edits = settings.typo_max_edits
         self.correct = lru_cache(maxsize=4096)(self._correct)
 
-    def terms_of(self, folded: Sequence[str]) -> tuple[list[str], tuple[tuple[str, ...], ...]]:
+    def terms_of(
+        self, folded: Sequence[str], with_units: bool = False
+    ) -> tuple[list[str], tuple[tuple[str, ...], ...]]:
         """Index terms of words (content stems, one term per glossary phrase) and their units.
 
         A unit is what a title is made of for fitting: a glossary phrase's concepts, or a
-        content word's stem.
+        content word's stem. Units are only worked out when asked for (titles and aliases).
         """
-        cache = _STEMS
-        stems = [cache.get(w) or cache.setdefault(w, stem(w)) for w in folded]
-        terms = [s for w, s in zip(folded, stems, strict=True) if w not in STOPWORDS]
-        units: list[tuple[str, ...]] = []
-        covered: set[int] = set()
-        for start, length, keys in self.glossary.spans(folded):
+        cache = self._stems
+        stems: list[str | None] = list(map(cache.get, folded))
+        if None in stems:
+            stems = [
+                cache.setdefault(w, "" if is_stopword(w) else stem(w)) if s is None else s
+                for w, s in zip(folded, stems, strict=True)
+            ]
+        terms = [s for s in stems if s]
+        spans = self.glossary.spans(folded)
+        for _, _, keys in spans:
             terms.extend(keys)
-            units.append(keys)
-            covered.update(range(start, start + length))
-        units += [
-            (s,)
-            for n, (w, s) in enumerate(zip(folded, stems, strict=True))
-            if n not in covered and w not in STOPWORDS
-        ]
+        if not with_units:
+            return terms, ()
+        covered = {n for start, length, _ in spans for n in range(start, start + length)}
+        units = [keys for _, _, keys in spans]
+        units += [(s,) for n, s in enumerate(stems) if s and n not in covered]
         return terms, tuple(dict.fromkeys(units))
 
     def _correct(self, word: str) -> str | None:
         """The closest word the knowledge base uses, within a few edits, or None.
 
         Works on surface forms ("directng" -> "directing"), where edit distance means what a
-        typist did; short words are not guessed, and five-letter ones need the same first letter.
+        typist did. Short words are not guessed, and the first letter must be right.
         """
         if not word.isalpha() or len(word) <= 4:
             return None  # four letters or fewer: too many real words are one edit apart
@@ -156,46 +178,80 @@ class Index:
             range(len(word) - edits, len(word) + edits + 1), key=lambda n: abs(n - len(word))
         )
         for length in lengths:
-            candidates = self._by_length.get(length)
+            candidates = self._by_length.get((length, word[0]))
             if not candidates:
                 continue
             found = process.extractOne(word, candidates, scorer=OSA.distance, score_cutoff=edits)
             if found is not None and (best is None or found[1] < best[1]):
                 best = (found[0], int(found[1]))
-        if best is None or (len(word) <= 5 and best[0][0] != word[0]):
-            return None
-        return best[0]
+        return None if best is None else best[0]
 
-    def candidates(self, units: Sequence[Sequence[str]]) -> IntArray | None:
-        """Entries holding any distinctive unit, sorted; None means all (every unit is common).
+    def names_a_time(self, entry: int) -> bool:
+        """Whether the entry's text names a year, month, season or chapter."""
+        known = self._names_time.get(entry)
+        if known is None:
+            known = self._names_time[entry] = bool(
+                TIME_EXPRESSION.search(self._entries[entry].text)
+            )
+        return known
 
-        Skipping common terms here keeps a question about a rare name from touching every
-        entry of a large base; entries with only common words could not be confident anyway.
+    def candidates(
+        self, units: Sequence[tuple[Sequence[str], float]], min_coverage: float
+    ) -> Selection | None:
+        """Entries that could still reach `min_coverage`; None means score them all.
+
+        Units are taken rarest (heaviest) first until the rest weigh less than `min_coverage`
+        of the question: an entry with none of the taken units cannot reach it, so it need
+        not be scored (the MaxScore idea). A small base, or a selection of a good part of it,
+        is cheaper to score whole.
         """
-        common = max(int(self.size * COMMON_SHARE), 50)
-        lists = []
-        for terms in units:
-            postings = [self.postings[t].entries for t in terms if t in self.postings]
-            if postings and sum(len(p) for p in postings) <= common:
-                lists.extend(postings)
-        if not lists:
+        if self.size <= SMALL_BASE:
             return None
-        return np.unique(np.concatenate(lists))
+        total = sum(weight for _, weight in units)
+        remaining = total
+        mask: BoolArray | None = None
+        for terms, weight in sorted(units, key=lambda unit: -unit[1]):
+            if remaining < min_coverage * total:
+                break
+            remaining -= weight
+            for term in terms:
+                postings = self.postings.get(term)
+                if postings is not None:
+                    if mask is None:
+                        mask = np.zeros(self.size, dtype=np.bool_)
+                    mask[postings.entries] = True
+        if mask is None:
+            return None
+        ids = np.flatnonzero(mask).astype(np.int32)
+        if len(ids) > self.size // 8:
+            return None
+        position = np.full(self.size, -1, dtype=np.int32)
+        position[ids] = np.arange(len(ids), dtype=np.int32)
+        return Selection(ids, position)
 
-    def gather(self, terms: Sequence[str], ids: IntArray | None, head: bool = False) -> FloatArray:
-        """For each entry in `ids` (None: all), the largest weight of any of `terms`."""
-        if ids is None:
+    def gather(
+        self, terms: Sequence[str], selection: Selection | None, head: bool = False
+    ) -> FloatArray:
+        """For each selected entry (None: all), the largest weight of any of `terms`."""
+        if selection is None:
             return self.dense(terms, head)
         table = self.head if head else self.postings
-        out = np.zeros(len(ids), dtype=np.float32)
+        out = np.zeros(len(selection.ids), dtype=np.float32)
+        ids = selection.ids
         for term in terms:
             postings = table.get(term)
             if postings is None or not len(postings.entries):
                 continue
-            where = np.searchsorted(postings.entries, ids)
-            where[where >= len(postings.entries)] = 0
-            found = np.where(postings.entries[where] == ids, postings.weights[where], 0.0)
-            np.maximum(out, found, out=out)
+            if len(ids) * 16 < len(postings.entries):  # few candidates, long list: bisect
+                where = np.searchsorted(postings.entries, ids)
+                where[where >= len(postings.entries)] = 0
+                found = np.where(postings.entries[where] == ids, postings.weights[where], 0.0)
+                np.maximum(out, found, out=out)
+            else:  # look each posting's entry up among the candidates
+                place = selection.position[postings.entries]
+                keep = place >= 0
+                place = place[keep]
+                out[place] = np.maximum(out[place], postings.weights[keep])
         return out
 
     def dense(self, terms: Sequence[str], head: bool = False) -> FloatArray:
@@ -226,10 +282,15 @@ def _fields(entry: Entry, settings: MatchSettings) -> list[tuple[str, float, boo
     return fields
 
 
-def _by_length(surface: Iterable[str]) -> dict[int, list[str]]:
-    buckets: dict[int, list[str]] = {}
+def _by_length(surface: Iterable[str]) -> dict[tuple[int, str], list[str]]:
+    """Words by (length, first letter).
+
+    Typists rarely miss the first letter, and a search among words that share it is some
+    twenty times smaller.
+    """
+    buckets: dict[tuple[int, str], list[str]] = {}
     for word in sorted(surface):
-        buckets.setdefault(len(word), []).append(word)
+        buckets.setdefault((len(word), word[0]), []).append(word)
     return buckets
 
 

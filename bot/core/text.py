@@ -10,7 +10,7 @@ import snowballstemmer
 
 from bot.core.lexicon import STOPWORDS, is_stopword
 
-__all__ = ["STOPWORDS", "clean_question", "fold", "is_stopword", "stem", "words"]
+__all__ = ["STOPWORDS", "clean_question", "fold", "is_stopword", "stem", "unstretch", "words"]
 
 # Discord markup that carries no words of the question.
 _MENTION = re.compile(
@@ -22,7 +22,8 @@ _URL = re.compile(r"<?(?:https?://|www\.)\S+>?", re.IGNORECASE)
 _CODE_FENCE = re.compile(r"```(?:\w+\n)?")
 _MARKDOWN = re.compile(r"(\*{1,3}|_{1,3}|~~|\|\||`+)")
 _LINE_MARKUP = re.compile(r"(?m)^\s*(?:>{1,3}|#{1,3}|-#)\s+")
-_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?", re.UNICODE)
+# A word, with an inner apostrophe ("isn't") but without a possessive 's, which findall drops.
+_WORD = re.compile(r"([^\W_]+(?:'(?!s\b)[^\W_]+)?)(?:'s\b)?", re.UNICODE)
 _ENGLISH = snowballstemmer.stemmer("english")
 _LETTER_RUN = re.compile(r"([^\W\d_])\1{2,}")  # three or more of one letter: chat elongation
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u00b4": "'"})
@@ -62,9 +63,14 @@ def fold(text: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    """Split folded text into words; possessive 's dropped, hyphens split, 'sooo' read 'so'."""
-    folded = _LETTER_RUN.sub(r"\1", fold(text))
-    return [w[:-2] if w.endswith("'s") else w for w in _WORD.findall(folded)]
+    """Split folded text into words; possessive 's is dropped, hyphens split words."""
+    found: list[str] = _WORD.findall(fold(text))
+    return found
+
+
+def unstretch(text: str) -> str:
+    """Undo chat elongation: three or more of one letter become one ('sooo' -> 'so')."""
+    return _LETTER_RUN.sub(r"\1", text)
 
 
 @lru_cache(maxsize=131072)
