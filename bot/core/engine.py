@@ -9,7 +9,7 @@ import numpy as np
 from rapidfuzz import fuzz, process, utils
 
 from bot.core.glossary import Glossary, Token
-from bot.core.index import K1, BoolArray, FloatArray, Index, IntArray
+from bot.core.index import ASIDE, K1, BoolArray, FloatArray, Index, IntArray
 from bot.core.lexicon import ASKS_WHEN, FILM_FACETS, implied_facets, strip_filler
 from bot.core.loader import KnowledgeBase
 from bot.core.model import Answer, Entry, MatchSettings, NoAnswer, Result, Suggestion
@@ -24,6 +24,7 @@ STRENGTH_SHARE = 0.1
 FIT_SHARE = 0.2
 ALIAS_FIT = 0.9  # an alias is a curator's guess at a phrasing; the title is the source's own
 TYPO_DISCOUNT = 0.85  # a corrected word counts a little less than one spelled right
+ASIDE_COVERAGE = 0.25  # a unit an entry names only in parentheses covers a quarter as much
 NEGLIGIBLE_SHARE = 0.02  # a unit weighing less than this share of the question is not scored
 UNTIMED_DISCOUNT = 0.8  # a "when" question, and an entry that names no time at all
 
@@ -214,7 +215,9 @@ class Engine:
             hits = weights > 0
             matched.append(hits)
             strength += unit.weight * weights * (K1 + 1) / (weights + norm)
-            covered += unit.weight * hits
+            aside = self.index.gather(unit.terms, selection, head=ASIDE) > 0
+            # Named only in parentheses ("Len Wiseman (Underworld)"): a credit, not the topic.
+            covered += unit.weight * np.where(aside, ASIDE_COVERAGE, 1.0) * hits
             headed += unit.weight * (self.index.gather(unit.terms, selection, head=True) > 0)
         coverage = covered / total
         head = headed / total

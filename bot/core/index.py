@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import math
+import re
 from array import array
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -90,6 +91,7 @@ class Index:
         self.glossary = glossary
         every = _PostingsBuilder()
         heads = _PostingsBuilder()
+        asides = _PostingsBuilder()
         self._stems: dict[str, str] = {}  # word -> stem, "" for a stopword; also our vocabulary
         # Per entry, per title/alias: its units (a glossary phrase's concepts, or a word's stem).
         self.head_fields: list[tuple[tuple[tuple[str, ...], ...], ...]] = []
@@ -99,11 +101,15 @@ class Index:
         for number, entry in enumerate(entries):
             weighted: Counter[str] = Counter()
             in_head: dict[str, float] = {}
+            in_main: set[str] = set()
+            in_aside: set[str] = set()
             head_fields: list[tuple[tuple[str, ...], ...]] = []
             length = 0.0
-            for text, weight, is_head in _fields(entry, settings):
+            for text, weight, kind in _fields(entry, settings):
+                is_head = kind == HEAD
                 folded = words(text)
                 terms, units = self.terms_of(folded, with_units=is_head)
+                (in_aside if kind == ASIDE else in_main).update(terms)
                 length += len(terms) * weight
                 if weight == 1.0:
                     weighted.update(terms)  # counted in C: the body text is most of the work
@@ -115,14 +121,17 @@ class Index:
                     in_head.update(dict.fromkeys(terms, 1.0))
             every.add(number, weighted)
             heads.add(number, in_head)
+            if in_aside:
+                asides.add(number, dict.fromkeys(in_aside - in_main, 1.0))
             self.head_fields.append(tuple(head_fields))
             lengths[number] = length
         average = float(lengths.mean()) if self.size else 1.0
         self.length_norm: FloatArray = (K1 * (1 - B + B * lengths / max(average, 1.0))).astype(
             np.float32
         )
-        self.postings = every.build()
-        self.head = heads.build()
+        self.postings: dict[str, Postings] = every.build()
+        self.head: dict[str, Postings] = heads.build()
+        self.aside_only: dict[str, Postings] = asides.build()
         self.idf = {term: _idf(self.size, len(p.entries)) for term, p in self.postings.items()}
         self.unknown_idf = _idf(self.size, 0)
         self.vocabulary = frozenset(
@@ -230,12 +239,16 @@ class Index:
         return Selection(ids, position)
 
     def gather(
-        self, terms: Sequence[str], selection: Selection | None, head: bool = False
+        self, terms: Sequence[str], selection: Selection | None, head: bool | str = False
     ) -> FloatArray:
-        """For each selected entry (None: all), the largest weight of any of `terms`."""
+        """For each selected entry (None: all), the largest weight of any of `terms`.
+
+        `head` picks the table: False for all fields, True for titles and aliases, ASIDE for
+        terms an entry has only inside parentheses.
+        """
         if selection is None:
             return self.dense(terms, head)
-        table = self.head if head else self.postings
+        table = _TABLES[head](self)
         out = np.zeros(len(selection.ids), dtype=np.float32)
         ids = selection.ids
         for term in terms:
@@ -254,9 +267,9 @@ class Index:
                 out[place] = np.maximum(out[place], postings.weights[keep])
         return out
 
-    def dense(self, terms: Sequence[str], head: bool = False) -> FloatArray:
+    def dense(self, terms: Sequence[str], head: bool | str = False) -> FloatArray:
         """Per entry, the largest weight of any of `terms` (a unit's alternatives)."""
-        table = self.head if head else self.postings
+        table = _TABLES[head](self)
         out = np.zeros(self.size, dtype=np.float32)
         first = True
         for term in terms:
@@ -271,15 +284,30 @@ class Index:
         return out
 
 
-def _fields(entry: Entry, settings: MatchSettings) -> list[tuple[str, float, bool]]:
-    fields = [(entry.title, settings.title_weight, True)]
-    fields += [(alias, settings.alias_weight, True) for alias in entry.aliases]
+def _fields(entry: Entry, settings: MatchSettings) -> list[tuple[str, float, str]]:
+    fields = [(entry.title, settings.title_weight, HEAD)]
+    fields += [(alias, settings.alias_weight, HEAD) for alias in entry.aliases]
     # Tags are coarse topics shared by many entries: they help recall, not pinpointing.
-    fields += [(tag, settings.tag_weight, False) for tag in entry.tags]
-    fields.append((entry.text, settings.text_weight, False))
+    fields += [(tag, settings.tag_weight, BODY) for tag in entry.tags]
+    text = entry.text
+    if "(" in text:
+        # "(Underworld)" after a director's name is a credit, not what the entry is about.
+        fields.append((" ".join(_ASIDE.findall(text)), settings.text_weight * ASIDE_WEIGHT, ASIDE))
+        text = _ASIDE.sub(" ", text)
+    fields.append((text, settings.text_weight, BODY))
     if entry.parent:
-        fields.append((entry.parent, settings.text_weight, False))
+        fields.append((entry.parent, settings.text_weight, BODY))
     return fields
+
+
+HEAD, BODY, ASIDE = "head", "body", "aside"
+ASIDE_WEIGHT = 0.5  # words in parentheses count half in the BM25 strength
+_ASIDE = re.compile(r"\(([^()]{1,200})\)")
+_TABLES: dict[bool | str, Callable[[Index], dict[str, Postings]]] = {
+    False: lambda index: index.postings,
+    True: lambda index: index.head,
+    ASIDE: lambda index: index.aside_only,
+}
 
 
 def _by_length(surface: Iterable[str]) -> dict[tuple[int, str], list[str]]:
