@@ -22,9 +22,10 @@ def main() -> None:
     for unit in units:
         print(f"unit {unit.label!r:30} terms={unit.terms} weight={unit.weight:.2f}")
     scored = engine._score(units)
+    asked = frozenset(t for unit in units for t in unit.terms)
     for i in np.argsort(-scored.score)[:5]:
         entry = engine.kb.entries[scored.ids[i]]
-        fit = engine._fit(units, int(scored.ids[i]))
+        fit = engine._fit(units, asked, int(scored.ids[i]))
         print(
             f"{scored.score[i]:6.1f} cov={scored.coverage[i]:.2f} head={scored.head[i]:.2f}"
             f" fit={fit:.2f}  {entry.title}"

@@ -133,7 +133,7 @@ class Engine:
         """Break a cleaned question into weighted units, correcting typos against the index."""
         pairs: list[tuple[str, str]] = []
         corrected: set[int] = set()
-        for word in words(unstretch(strip_filler(cleaned))):
+        for word in words(unstretch(strip_filler(self.glossary.rewrite_exact(cleaned)))):
             term = stem(word)
             if (
                 not is_stopword(word)
@@ -152,9 +152,6 @@ class Engine:
             if not any(term in unit.terms for unit in units):
                 weight = self.index.idf.get(term, self.index.unknown_idf)
                 units.append(Unit(facet, (term,), weight))
-        for concept in self.glossary.exact_concepts(cleaned):
-            weight = self.index.idf.get(concept, self.index.unknown_idf)
-            units.append(Unit(concept.lstrip("="), (concept,), weight))
         return units
 
     def _group(self, tokens: list[Token], corrected: set[int]) -> list[Unit]:
@@ -174,6 +171,10 @@ class Engine:
                 weight = max((self.index.idf.get(t, 0.0) for t in terms), default=0.0)
                 if weight == 0.0:
                     weight = self._unknown_weight(span)
+                if not self.glossary.names.isdisjoint(terms):
+                    # A name is what the question is about, even one nearly every entry
+                    # mentions: "who directed John Wick" is not "who directed Ballerina".
+                    weight = max(weight, self.settings.min_name_weight)
                 if any(p in corrected for p in range(position, end)):
                     weight *= TYPO_DISCOUNT
                 label = " ".join(t.word for t in span)

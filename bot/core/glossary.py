@@ -40,7 +40,7 @@ class Glossary:
         """Compile every variant to a sequence of word forms."""
         self.terms = tuple(terms)
         self._phrases: dict[tuple[str, ...], set[str]] = {}
-        self._exact: list[tuple[re.Pattern[str], str]] = []
+        self._exact: list[tuple[re.Pattern[str], str]] = []  # (case-sensitive variant, canonical)
         for term in self.terms:
             key = concept_key(term.canonical)
             for variant in (term.canonical, *term.variants):
@@ -49,7 +49,8 @@ class Glossary:
                     self._phrases.setdefault(forms, set()).add(key)
             for variant in term.exact_variants:
                 pattern = re.compile(r"(?<!\w)" + re.escape(variant) + r"(?!\w)")
-                self._exact.append((pattern, key))
+                self._exact.append((pattern, term.canonical))
+        self.names = frozenset(concept_key(t.canonical) for t in self.terms if t.kind == "name")
         self.max_len = max((len(p) for p in self._phrases), default=0)
         starts = {p[0] for p in self._phrases}
         self._start_words = frozenset(starts | {form + "s" for form in starts})
@@ -70,9 +71,15 @@ class Glossary:
         """Split text into tokens tagged with the concepts of every glossary phrase they form."""
         return self.tag([(stem(w), w) for w in words(text)])
 
-    def exact_concepts(self, text: str) -> tuple[str, ...]:
-        """Concepts named by case-sensitive variants ('the Director')."""
-        return tuple(key for pattern, key in self._exact if pattern.search(text))
+    def rewrite_exact(self, text: str) -> str:
+        """Replace case-sensitive variants by their canonical name, before any folding.
+
+        "Anjelica Huston as The Director" then reads as a name, not as the word "director";
+        "who is the director" (lower case) still asks about directing.
+        """
+        for pattern, canonical in self._exact:
+            text = pattern.sub(canonical, text)
+        return text
 
     def spans(self, folded: Sequence[str]) -> list[tuple[int, int, tuple[str, ...]]]:
         """(start, length, concepts) of each glossary phrase, longest first, not overlapping.

@@ -107,7 +107,7 @@ class Index:
             length = 0.0
             for text, weight, kind in _fields(entry, settings):
                 is_head = kind == HEAD
-                folded = words(text)
+                folded = words(glossary.rewrite_exact(text))
                 terms, units = self.terms_of(folded, with_units=is_head)
                 (in_aside if kind == ASIDE else in_main).update(terms)
                 length += len(terms) * weight

@@ -130,6 +130,7 @@ class MatchSettings:
     min_coverage: float = 0.7
     min_information: float = 1.0
     unknown_word_weight: float = 2.0
+    min_name_weight: float = 1.2
     full_fit: float = 0.9
     max_suggestions: int = 3
     max_question_chars: int = 500
@@ -148,6 +149,7 @@ class MatchSettings:
             ("min_coverage", 0 <= self.min_coverage <= 1),
             ("min_information", 0 <= self.min_information <= 20),
             ("unknown_word_weight", 0 <= self.unknown_word_weight <= 20),
+            ("min_name_weight", 0 <= self.min_name_weight <= 20),
             ("full_fit", 0 <= self.full_fit <= 1),
             ("max_suggestions", 0 <= self.max_suggestions <= 25),
             ("max_question_chars", 10 <= self.max_question_chars <= 4000),
