@@ -85,3 +85,45 @@ def test_check_fails_and_lists_every_problem(tmp_path):
     assert done.returncode == 1
     assert "entry 'e1', field 'title'" in done.stderr
     assert "entry 'e2', field 'colour': unknown key" in done.stderr
+
+
+def test_a_terminal_gets_an_interactive_prompt():
+    import os
+    import pty
+    import select
+    import time
+
+    controller, terminal = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "ask"],
+        cwd=ROOT,
+        stdin=terminal,
+        stdout=terminal,
+        stderr=terminal,
+        close_fds=True,
+    )
+    os.close(terminal)
+    seen = b""
+
+    def read_until(marker: bytes, seconds: float = 60) -> None:
+        nonlocal seen
+        deadline = time.monotonic() + seconds
+        while marker not in seen and time.monotonic() < deadline:
+            ready, _, _ = select.select([controller], [], [], 0.5)
+            if ready:
+                try:
+                    seen += os.read(controller, 4096)
+                except OSError:
+                    break
+
+    try:
+        read_until(b"? ")
+        os.write(controller, b"who directs ballerina\n")
+        read_until(b"Len Wiseman")
+        os.write(controller, b"\n")
+        assert process.wait(timeout=30) == 0
+    finally:
+        process.kill()
+        os.close(controller)
+    assert b"Ask me about" in seen
+    assert b"Len Wiseman" in seen
