@@ -44,7 +44,7 @@ HeadField = tuple[tuple[float, ...], tuple[tuple[str, ...], ...], frozenset[str]
 
 @dataclass(frozen=True, slots=True)
 class Scored:
-    """Score parts for candidate entries; `ids` maps a candidate position to an entry."""
+    """Score parts for candidate passages; `ids` maps a candidate position to its entry."""
 
     ids: IntArray
     score: FloatArray
@@ -84,7 +84,11 @@ class Engine:
         fit: dict[int, float] = {}
         asked = frozenset(t for unit in units for t in unit.terms)
         wanted = 1 + settings.max_suggestions
+        seen: set[int] = set()
         for i in sorted(top, key=lambda i: -float(scored.score[i])):
+            if int(scored.ids[i]) in seen:
+                continue  # another passage of this entry scored better
+            seen.add(int(scored.ids[i]))
             base = float(scored.score[i])
             if len(final) >= wanted and base + 100 * FIT_SHARE < sorted(final.values())[-wanted]:
                 break  # title fit cannot lift this one, or any after it, into the top few
@@ -194,7 +198,7 @@ class Engine:
         return self.settings.unknown_word_weight
 
     def _score(self, units: list[Unit]) -> Scored:
-        """Score the entries that contain any distinctive unit (all entries if none does)."""
+        """Score the passages that could still be confident (all of them in a small base)."""
         selection = self.index.candidates(
             [(u.terms, u.weight) for u in units], self.settings.min_coverage
         )
@@ -224,8 +228,8 @@ class Engine:
         head = headed / total
         bm = strength / (total * (K1 + 1))
         score = 100 * (COVERAGE_SHARE * coverage + HEAD_SHARE * head + STRENGTH_SHARE * bm)
-        every = np.arange(self.index.size, dtype=np.int32) if ids is None else ids
-        return Scored(every, score, coverage, head, matched)
+        doc_entry = self.index.doc_entry
+        return Scored(doc_entry if ids is None else doc_entry[ids], score, coverage, head, matched)
 
     def _fit(self, units: list[Unit], asked: frozenset[str], entry: int) -> float:
         """How well the question and the entry's title (or, a little less, an alias) coincide.

@@ -40,7 +40,8 @@ class Glossary:
         """Compile every variant to a sequence of word forms."""
         self.terms = tuple(terms)
         self._phrases: dict[tuple[str, ...], set[str]] = {}
-        self._exact: list[tuple[re.Pattern[str], str]] = []  # (case-sensitive variant, canonical)
+        # (case-sensitive variant, its pattern, canonical)
+        self._exact: list[tuple[str, re.Pattern[str], str]] = []
         for term in self.terms:
             key = concept_key(term.canonical)
             for variant in (term.canonical, *term.variants):
@@ -49,7 +50,7 @@ class Glossary:
                     self._phrases.setdefault(forms, set()).add(key)
             for variant in term.exact_variants:
                 pattern = re.compile(r"(?<!\w)" + re.escape(variant) + r"(?!\w)")
-                self._exact.append((pattern, term.canonical))
+                self._exact.append((variant, pattern, term.canonical))
         self.names = frozenset(concept_key(t.canonical) for t in self.terms if t.kind == "name")
         self.max_len = max((len(p) for p in self._phrases), default=0)
         starts = {p[0] for p in self._phrases}
@@ -77,8 +78,9 @@ class Glossary:
         "Anjelica Huston as The Director" then reads as a name, not as the word "director";
         "who is the director" (lower case) still asks about directing.
         """
-        for pattern, canonical in self._exact:
-            text = pattern.sub(canonical, text)
+        for variant, pattern, canonical in self._exact:
+            if variant in text:  # a plain search first: most texts name no exact variant
+                text = pattern.sub(canonical, text)
         return text
 
     def spans(self, folded: Sequence[str]) -> list[tuple[int, int, tuple[str, ...]]]:

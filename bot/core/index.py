@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 
 import numpy as np
 import numpy.typing as npt
@@ -86,8 +87,13 @@ class Index:
     def __init__(
         self, entries: Sequence[Entry], glossary: Glossary, settings: MatchSettings
     ) -> None:
-        """Tokenise every field of every entry once."""
-        self.size = len(entries)
+        """Tokenise every field of every entry once.
+
+        The index is over passages: an entry is one passage, except one made of sub-sections
+        ("**Heading**" blocks), which is one passage per block, each with the entry's title
+        and aliases. A question must then be covered within one sub-section, not by words
+        scattered over several.
+        """
         self.glossary = glossary
         every = _PostingsBuilder()
         heads = _PostingsBuilder()
@@ -95,36 +101,47 @@ class Index:
         self._stems: dict[str, str] = {}  # word -> stem, "" for a stopword; also our vocabulary
         # Per entry, per title/alias: its units (a glossary phrase's concepts, or a word's stem).
         self.head_fields: list[tuple[tuple[tuple[str, ...], ...], ...]] = []
-        lengths = np.zeros(self.size, dtype=np.float32)
         self._entries = entries
         self._names_time: dict[int, bool] = {}  # filled lazily: only "when" questions ask
+        doc_entry: list[int] = []
+        doc_lengths: list[float] = []
         for number, entry in enumerate(entries):
-            weighted: Counter[str] = Counter()
+            shared: Counter[str] = Counter()
             in_head: dict[str, float] = {}
-            in_main: set[str] = set()
-            in_aside: set[str] = set()
+            in_shared: set[str] = set()
             head_fields: list[tuple[tuple[str, ...], ...]] = []
-            length = 0.0
+            shared_length = 0.0
             for text, weight, kind in _fields(entry, settings):
-                is_head = kind == HEAD
-                folded = words(glossary.rewrite_exact(text))
-                terms, units = self.terms_of(folded, with_units=is_head)
-                (in_aside if kind == ASIDE else in_main).update(terms)
-                length += len(terms) * weight
-                if weight == 1.0:
-                    weighted.update(terms)  # counted in C: the body text is most of the work
-                else:
-                    for term in terms:
-                        weighted[term] += weight  # type: ignore[assignment]
-                if is_head:
+                terms, units = self.terms_of(
+                    words(glossary.rewrite_exact(text)), with_units=kind == HEAD
+                )
+                in_shared.update(terms)
+                shared_length += len(terms) * weight
+                _count(shared, terms, weight)
+                if kind == HEAD:
                     head_fields.append(units)
                     in_head.update(dict.fromkeys(terms, 1.0))
-            every.add(number, weighted)
-            heads.add(number, in_head)
-            if in_aside:
-                asides.add(number, dict.fromkeys(in_aside - in_main, 1.0))
             self.head_fields.append(tuple(head_fields))
-            lengths[number] = length
+            for passage in _passages(entry.text):
+                weighted = shared.copy()
+                in_main = set(in_shared)
+                in_aside: set[str] = set()
+                length = shared_length
+                for text, weight, kind in _body(passage, settings):
+                    terms, _ = self.terms_of(words(glossary.rewrite_exact(text)))
+                    (in_aside if kind == ASIDE else in_main).update(terms)
+                    length += len(terms) * weight
+                    _count(weighted, terms, weight)
+                doc = len(doc_entry)
+                every.add(doc, weighted)
+                heads.add(doc, in_head)
+                if in_aside - in_main:
+                    asides.add(doc, dict.fromkeys(in_aside - in_main, 1.0))
+                doc_entry.append(number)
+                doc_lengths.append(length)
+        self.size = len(doc_entry)
+        self.doc_entry: IntArray = np.asarray(doc_entry, dtype=np.int32)
+        lengths = np.asarray(doc_lengths, dtype=np.float32)
         average = float(lengths.mean()) if self.size else 1.0
         self.length_norm: FloatArray = (K1 * (1 - B + B * lengths / max(average, 1.0))).astype(
             np.float32
@@ -195,7 +212,7 @@ class Index:
                 best = (found[0], int(found[1]))
         return None if best is None else best[0]
 
-    def names_a_time(self, entry: int) -> bool:
+    def names_a_time(self, entry: int) -> bool:  # by entry number, not passage
         """Whether the entry's text names a year, month, season or chapter."""
         known = self._names_time.get(entry)
         if known is None:
@@ -284,25 +301,50 @@ class Index:
         return out
 
 
+def _count(counts: Counter[str], terms: list[str], weight: float) -> None:
+    if weight == 1.0:
+        counts.update(terms)  # counted in C: the body text is most of the work
+    else:
+        for term in terms:
+            counts[term] += weight  # type: ignore[assignment]
+
+
 def _fields(entry: Entry, settings: MatchSettings) -> list[tuple[str, float, str]]:
+    """The fields every passage of an entry shares: title, aliases, tags and parent heading."""
     fields = [(entry.title, settings.title_weight, HEAD)]
     fields += [(alias, settings.alias_weight, HEAD) for alias in entry.aliases]
     # Tags are coarse topics shared by many entries: they help recall, not pinpointing.
     fields += [(tag, settings.tag_weight, BODY) for tag in entry.tags]
-    text = entry.text
-    if "(" in text:
-        # "(Underworld)" after a director's name is a credit, not what the entry is about.
-        fields.append((" ".join(_ASIDE.findall(text)), settings.text_weight * ASIDE_WEIGHT, ASIDE))
-        text = _ASIDE.sub(" ", text)
-    fields.append((text, settings.text_weight, BODY))
     if entry.parent:
         fields.append((entry.parent, settings.text_weight, BODY))
     return fields
 
 
+def _body(text: str, settings: MatchSettings) -> list[tuple[str, float, str]]:
+    """A passage's text, with words in parentheses apart as an aside."""
+    if "(" not in text:
+        return [(text, settings.text_weight, BODY)]
+    # "(Underworld)" after a director's name is a credit, not what the entry is about.
+    asides = " ".join(_ASIDE.findall(text))
+    return [
+        (_ASIDE.sub(" ", text), settings.text_weight, BODY),
+        (asides, settings.text_weight * ASIDE_WEIGHT, ASIDE),
+    ]
+
+
+def _passages(text: str) -> list[str]:
+    """An entry's sub-sections ("**Heading**" lines start one), or the whole text."""
+    starts = [match.start() for match in _SUBHEADING.finditer(text)]
+    if len(starts) < 2:
+        return [text]
+    bounds = [0, *starts[1:], len(text)]  # anything before the first heading goes with it
+    return [text[begin:end] for begin, end in pairwise(bounds)]
+
+
 HEAD, BODY, ASIDE = "head", "body", "aside"
 ASIDE_WEIGHT = 0.5  # words in parentheses count half in the BM25 strength
 _ASIDE = re.compile(r"\(([^()]{1,200})\)")
+_SUBHEADING = re.compile(r"(?m)^\*\*[^*\n]+\*\*[ \t]*$")
 _TABLES: dict[bool | str, Callable[[Index], dict[str, Postings]]] = {
     False: lambda index: index.postings,
     True: lambda index: index.head,
