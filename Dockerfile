@@ -43,6 +43,9 @@ WORKDIR /app
 # The shipped knowledge base, read-only for the bot; mount your own over it (-v ./data:/app/data:ro).
 COPY data/ /app/data/
 VOLUME ["/app/data"]
+# Knowledge gaps and votes: the SQLite file (storage.sqlite_path, state/concierge.sqlite3) lives
+# here, writable by the bot; mount a volume on it to keep them (-v concierge-state:/app/state).
+RUN mkdir /app/state && chown 10001:10001 /app/state
 
 USER 10001:10001
 

@@ -1,4 +1,4 @@
-"""`python -m bot`: the command line (ask, check, ingest, run, sync, health)."""
+"""`python -m bot`: the command line (ask, check, ingest, run, sync, health, gaps)."""
 
 from bot.cli import main
 

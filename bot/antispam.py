@@ -62,6 +62,9 @@ class AntiSpam:
         self._clock = clock
         self._asked: dict[int, deque[float]] = {}
         self._answered: dict[tuple[int, str], float] = {}
+        self._sweep_asked_at = _SWEEP_AT
+        self._sweep_answered_at = _SWEEP_AT
+        self._asked_swept = self._answered_swept = float("-inf")
 
     def check(
         self, user_id: int, channel_id: int, question: str, *, public: bool = True
@@ -107,10 +110,25 @@ class AntiSpam:
         return max(asked[0] + window - now, 0.0)
 
     def _sweep(self, now: float) -> None:
-        """Forget expired records once there are many, so memory stays bounded."""
-        if len(self._asked) > _SWEEP_AT:
+        """Forget expired records once there are many, so memory stays bounded.
+
+        Past _SWEEP_AT records, a sweep runs when they have doubled since the last sweep, or a
+        whole window after it (by then everything it kept has expired). So a crowd of live
+        records (thousands of people asking within the window) costs each check O(1) amortised,
+        not a pass over all of them, and memory stays within about twice what is live.
+        """
+        asked, cooldown = len(self._asked), self.limits.user_cooldown_seconds
+        if asked > _SWEEP_AT and (
+            asked > self._sweep_asked_at or now - self._asked_swept >= cooldown
+        ):
             for user_id in list(self._asked):
                 self._cooldown_left(user_id, now)
-        if len(self._answered) > _SWEEP_AT:
-            window = self.limits.duplicate_window_seconds
+            self._sweep_asked_at = max(_SWEEP_AT, 2 * len(self._asked))
+            self._asked_swept = now
+        answered, window = len(self._answered), self.limits.duplicate_window_seconds
+        if answered > _SWEEP_AT and (
+            answered > self._sweep_answered_at or now - self._answered_swept >= window
+        ):
             self._answered = {k: t for k, t in self._answered.items() if now - t < window}
+            self._sweep_answered_at = max(_SWEEP_AT, 2 * len(self._answered))
+            self._answered_swept = now

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 
 # Each module exposes HELP (one line), add_arguments(parser) and run(args) -> exit code.
-COMMANDS = ("ask", "check", "ingest", "run", "sync", "health")
+COMMANDS = ("ask", "check", "ingest", "run", "sync", "health", "gaps")
 
 
 def build_parser() -> argparse.ArgumentParser:

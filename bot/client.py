@@ -8,7 +8,8 @@ the lifetime (`async with create_bot(...) as bot: await bot.start(token)`).
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 import discord
@@ -19,11 +20,38 @@ from bot import render
 from bot.antispam import AntiSpam, Clock, monotonic
 from bot.config import Settings
 from bot.core import Engine, KnowledgeBase
+from bot.core.model import MatchSettings
+from bot.feedback import FEEDBACK_ITEMS
+from bot.metrics import Metrics, gateway_latencies
+from bot.recorder import Recorder, StoreOpener
+from bot.reload import Reloader
+from bot.storage import Store
 from bot.views import PERSISTENT_ITEMS, send_private
 
 log = logging.getLogger(__name__)
 
-EXTENSIONS = ("bot.exts.ask", "bot.exts.browse")
+EXTENSIONS = ("bot.exts.ask", "bot.exts.browse", "bot.exts.admin")
+
+
+def guard_gateway_parsers(parsers: dict[str, Callable[[Any], None]]) -> None:
+    """Make a malformed gateway event cost only itself, not the connection.
+
+    discord.py parses every dispatch inside its gateway read loop, so one event its parser
+    cannot read (a missing or mistyped field) ends `connect()` and with it the whole bot. Each
+    parser is wrapped to log such an event, with its traceback, and drop it; the next is read.
+    """
+    for event, parse in list(parsers.items()):
+        parsers[event] = _logging_failures(event, parse)
+
+
+def _logging_failures(event: str, parse: Callable[[Any], None]) -> Callable[[Any], None]:
+    def parse_or_drop(data: Any) -> None:
+        try:
+            parse(data)
+        except Exception:
+            log.exception("dropped a malformed %s gateway event", event)
+
+    return parse_or_drop
 
 
 class ConciergeTree(app_commands.CommandTree[Any]):
@@ -35,6 +63,9 @@ class ConciergeTree(app_commands.CommandTree[Any]):
         """Log the failure with its traceback and apologise briefly, only to the user."""
         command = interaction.command.qualified_name if interaction.command else "unknown"
         log.error("app command %r failed", command, exc_info=error)
+        metrics = getattr(interaction.client, "metrics", None)
+        if isinstance(metrics, Metrics):
+            metrics.error("command")
         try:
             await send_private(interaction, content=render.APOLOGY)
         except discord.HTTPException:
@@ -53,12 +84,19 @@ class ConciergeBot(commands.Bot):
         extensions: Sequence[str] = EXTENSIONS,
         sync_dev_guild: bool = True,
         clock: Clock = monotonic,
+        store: Store | None = None,
+        store_opener: StoreOpener | None = None,
+        data_dir: Path | None = None,
+        metrics: Metrics | None = None,
         **options: Any,
     ) -> None:
         """Keep the dependencies; nothing connects until `start` or `login`.
 
         `sync_dev_guild` copies the global commands to `discord.dev_guild_id` (when set) at setup,
-        for instant commands while testing; `clock` drives the anti-spam limits.
+        for instant commands while testing; `clock` drives the anti-spam limits. Gaps and votes
+        go to `store` (owned by the caller), or to the store `store_opener` opens at setup (owned
+        by the bot); with neither, nothing is recorded. Reloads read `data_dir` (by default
+        `knowledge.data_dir`).
         """
         super().__init__(
             command_prefix=commands.when_mentioned,
@@ -68,6 +106,7 @@ class ConciergeBot(commands.Bot):
             tree_cls=ConciergeTree,
             **options,
         )
+        guard_gateway_parsers(self._connection.parsers)
         self.settings = settings
         self.kb = kb
         self.engine = engine
@@ -75,12 +114,24 @@ class ConciergeBot(commands.Bot):
         self.extension_names = tuple(extensions)
         self.sync_dev_guild = sync_dev_guild
         self._gateway_up = False
+        self.metrics = metrics or Metrics()
+        self.metrics.observe(self)
+        self.recorder = Recorder(
+            store,
+            self.metrics,
+            opener=store_opener,
+            retention_days=settings.storage.retention_days,
+        )
+        self.reloader = Reloader(self, data_dir or Path(settings.knowledge.data_dir), self.metrics)
 
     async def setup_hook(self) -> None:
         """Load the extensions, register the persistent components, sync a dev guild if set."""
+        await self.recorder.start()
+        if self.settings.knowledge.watch:
+            self.reloader.watch(self.settings.knowledge.watch_interval_seconds)
         for name in self.extension_names:
             await self.load_extension(name)
-        self.add_dynamic_items(*PERSISTENT_ITEMS)
+        self.add_dynamic_items(*PERSISTENT_ITEMS, *FEEDBACK_ITEMS)
         guild_id = self.settings.discord.dev_guild_id
         if self.sync_dev_guild and guild_id:
             guild = discord.Object(id=guild_id)
@@ -94,6 +145,7 @@ class ConciergeBot(commands.Bot):
     async def on_error(self, event_method: str, /, *args: Any, **kwargs: Any) -> None:
         """Log a failed event handler with its traceback; the bot carries on with the next event."""
         log.exception("event handler %s failed", event_method)
+        self.metrics.error("event")
 
     async def on_connect(self) -> None:
         """The gateway connection is up."""
@@ -123,6 +175,30 @@ class ConciergeBot(commands.Bot):
         return (
             bool(self.kb.entries) and self._gateway_up and self.is_ready() and not self.is_closed()
         )
+
+    @property
+    def match_settings(self) -> MatchSettings:
+        """The matching settings a reloaded engine is built with."""
+        return self.settings.answer
+
+    def swap_knowledge(self, kb: KnowledgeBase, engine: Engine) -> None:
+        """Serve `kb` with `engine` from now on: both in one step, with no await in between."""
+        self.kb, self.engine = kb, engine
+        self.dispatch("knowledge_reloaded", kb)
+
+    def gateway_latencies(self) -> list[tuple[int, float]]:
+        """(shard id, heartbeat latency) for each shard this process runs, for the metrics."""
+        return gateway_latencies(self)
+
+    def knowledge_size(self) -> int:
+        """Entries being served, for the metrics."""
+        return len(self.kb.entries)
+
+    async def close(self) -> None:
+        """Stop reloading, disconnect, then finish writing records and close the store."""
+        await self.reloader.close()
+        await super().close()
+        await self.recorder.close()
 
 
 class ShardedConciergeBot(ConciergeBot, commands.AutoShardedBot):

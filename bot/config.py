@@ -99,13 +99,21 @@ def _is_url(value: str, scheme: str) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class KnowledgeSettings:
-    """Where the knowledge base lives."""
+    """Where the knowledge base lives, and whether changes to it are picked up by themselves."""
 
     data_dir: str = "data"
+    watch: bool = False
+    watch_interval_seconds: float = 2.0
 
     def __post_init__(self) -> None:
         """An empty data directory is a mistake, not the current directory."""
-        _check(self, [("data_dir", self.data_dir.strip() != "")])
+        _check(
+            self,
+            [
+                ("data_dir", self.data_dir.strip() != ""),
+                ("watch_interval_seconds", 0.1 <= self.watch_interval_seconds <= 3600),
+            ],
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +182,43 @@ class HealthSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class StorageSettings:
+    """Where knowledge gaps, question counts and votes are kept, and for how long."""
+
+    database_url: str = ""
+    sqlite_path: str = "state/concierge.sqlite3"
+    retention_days: int = 90
+
+    def __post_init__(self) -> None:
+        """A PostgreSQL URL or nothing; a SQLite path; a retention of a day to ten years."""
+        _check(
+            self,
+            [
+                (
+                    "database_url",
+                    self.database_url == ""
+                    or re.fullmatch(r"postgres(?:ql)?://\S+", self.database_url) is not None,
+                ),
+                ("sqlite_path", self.sqlite_path.strip() != ""),
+                ("retention_days", 1 <= self.retention_days <= 3650),
+            ],
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class AdminSettings:
+    """Who may use the admin commands beyond Discord's own command permissions."""
+
+    reload_guild_ids: tuple[int, ...] = ()
+
+    def __post_init__(self) -> None:
+        """Ids are positive snowflakes."""
+        _check(
+            self, [("reload_guild_ids", all(0 < i <= MAX_SNOWFLAKE for i in self.reload_guild_ids))]
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     """Everything the bot is configured with, validated once at start. The token is not here."""
 
@@ -184,6 +229,8 @@ class Settings:
     access: AccessSettings = field(default_factory=AccessSettings)
     logging: LoggingSettings = field(default_factory=LoggingSettings)
     health: HealthSettings = field(default_factory=HealthSettings)
+    storage: StorageSettings = field(default_factory=StorageSettings)
+    admin: AdminSettings = field(default_factory=AdminSettings)
 
 
 SECTIONS: dict[str, type] = {f.name: f.default_factory for f in fields(Settings)}  # type: ignore[misc]
@@ -321,6 +368,7 @@ RANGES: dict[str, str] = {
     "answer.min_information": "between 0 and 20",
     "answer.full_fit": "between 0 and 1",
     "answer.unknown_word_weight": "between 0 and 20",
+    "answer.min_name_weight": "between 0 and 20",
     "answer.max_suggestions": "between 0 and 25",
     "answer.max_question_chars": "between 10 and 4000",
     "answer.typo_max_edits": "between 0 and 3",
@@ -337,7 +385,14 @@ RANGES: dict[str, str] = {
     "logging.level": "one of " + ", ".join(LOG_LEVELS),
     "logging.format": "one of " + ", ".join(LOG_FORMATS),
     "health.address": "empty (off), or HOST:PORT such as 127.0.0.1:8080",
+    "knowledge.watch_interval_seconds": "between 0.1 and 3600",
+    "storage.database_url": "empty (SQLite), or a postgresql:// URL",
+    "storage.sqlite_path": "a file path, not empty",
+    "storage.retention_days": "between 1 and 3650",
+    "admin.reload_guild_ids": "server ids (positive integers)",
 }
+# Settings whose values may hold a password: never repeated in an error message.
+SECRET_KEYS = frozenset({"storage.database_url"})
 
 
 def _unknown_key(section: str, key: str) -> str:
@@ -456,6 +511,8 @@ def _out_of_range(dotted: str, shown: Any, values: dict[str, Any]) -> str:
     """`70 is out of range (must be between 0 and 100)`, or `'loud' is not valid (...)`."""
     verdict = "is out of range" if isinstance(shown, int | float) else "is not valid"
     rule = RANGES.get(dotted, "")
+    if dotted in SECRET_KEYS:
+        return f"the value {verdict}" + (f" (must be {rule})" if rule else "")
     if dotted == "answer.suggest_threshold":
         rule += f", which is {values.get('answer_threshold', MatchSettings().answer_threshold)!r}"
     return f"{shown!r} {verdict}" + (f" (must be {rule})" if rule else "")

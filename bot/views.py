@@ -73,6 +73,9 @@ async def _safely(
         await action()
     except Exception:
         log.exception("component %s failed", what)
+        metrics = getattr(interaction.client, "metrics", None)
+        if metrics is not None:
+            metrics.error("component")
         try:
             await send_private(interaction, content=render.APOLOGY)
         except discord.HTTPException:

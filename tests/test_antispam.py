@@ -109,6 +109,20 @@ def test_memory_stays_bounded(spam: AntiSpam, clock: Clock):
     assert len(spam._asked) == 1 and len(spam._answered) == 1
 
 
+def test_a_crowd_within_the_window_does_not_make_every_check_sweep(clock: Clock):
+    swept: list[int] = []
+
+    class Counting(AntiSpam):
+        def _cooldown_left(self, user_id: int, now: float) -> float:
+            swept.append(user_id)
+            return super()._cooldown_left(user_id, now)
+
+    spam = Counting(LimitSettings(duplicate_window_seconds=30.0), clock=clock)
+    for user in range(20_000):  # all within the cooldown window: nothing can be forgotten yet
+        spam.check(user, user % 50, f"question {user}")
+    assert len(swept) < 5 * 20_000  # amortised O(1) a check, not a pass over everyone
+
+
 @pytest.mark.parametrize(
     ("a", "b"),
     [

@@ -10,11 +10,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import gc
 import logging
 import os
 import re
 import signal
 import sys
+import urllib.parse
+from functools import partial
 from pathlib import Path
 
 import aiohttp
@@ -26,9 +29,11 @@ from bot.config import ConfigError, Settings, load_settings, load_token
 from bot.core import Engine, KnowledgeBase, KnowledgeBaseError, load_knowledge_base
 from bot.health import HealthServer
 from bot.logging_setup import configure_logging, protect_secret
+from bot.storage import describe, open_store
 
 HELP = "run the Discord bot until stopped (token from DISCORD_TOKEN or discord.token_file)"
 API_VERSION = 10
+GC_YOUNG_THRESHOLD = 7000  # allocations between young-generation collections (default 700)
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +81,10 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     protect_secret(token)
+    if settings.storage.database_url:
+        password = urllib.parse.urlsplit(settings.storage.database_url).password
+        protect_secret(urllib.parse.unquote(password or ""))
+        protect_secret(password or "")
     data_dir = Path(getattr(args, "data", None) or settings.knowledge.data_dir)
     try:
         kb = load_knowledge_base(data_dir)
@@ -85,20 +94,49 @@ def run(args: argparse.Namespace) -> int:
     engine = Engine(kb, settings.answer)
     log.info("knowledge base %s loaded: %d entries", data_dir, len(kb.entries))
     use_discord_endpoints(settings.discord.api_base_url, settings.discord.gateway_url)
-    return asyncio.run(serve(settings, kb, engine, token))
+    settle_garbage_collection()
+    return asyncio.run(serve(settings, kb, engine, token, data_dir))
 
 
-async def serve(settings: Settings, kb: KnowledgeBase, engine: Engine, token: str) -> int:
-    """Run the bot (and its health endpoint) until a signal asks us to stop."""
+def settle_garbage_collection() -> None:
+    """Keep the garbage collector's pauses small and rare while the bot answers.
+
+    What is loaded at start (the knowledge base and its index, discord.py and the other
+    libraries) lives as long as the process, yet every full collection would walk it again:
+    freezing it leaves only what answering creates. Each question allocates thousands of
+    short-lived objects, so young collections every 700 allocations (the default) run a dozen
+    times a question and promote whatever is in flight: a larger young generation makes them
+    rarer and lets most of it die young. Measured with benchmarks/bench_load.py: about 30%
+    more answers a second in a burst and shorter latency tails (docs/performance.md, "Load").
+    """
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(GC_YOUNG_THRESHOLD, *gc.get_threshold()[1:])
+
+
+async def serve(
+    settings: Settings, kb: KnowledgeBase, engine: Engine, token: str, data_dir: Path | None = None
+) -> int:
+    """Run the bot (and its health endpoint) until a signal asks us to stop; SIGHUP reloads."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
-    signals = (signal.SIGTERM, signal.SIGINT)
+    signals: tuple[signal.Signals, ...] = (signal.SIGTERM, signal.SIGINT)
     for number in signals:
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(number, stop.set)
-    bot = create_bot(settings, kb, engine)
+    bot = create_bot(
+        settings, kb, engine, data_dir=data_dir, store_opener=partial(open_store, settings.storage)
+    )
+    log.info("recording knowledge gaps and votes in %s", describe(settings.storage))
+    hangup = getattr(signal, "SIGHUP", None)
+    if hangup is not None:
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(hangup, bot.reloader.request, "SIGHUP")
+            signals += (hangup,)
     health = (
-        HealthServer(settings.health.address, bot.is_healthy) if settings.health.address else None
+        HealthServer(settings.health.address, bot.is_healthy, metrics=bot.metrics.render)
+        if settings.health.address
+        else None
     )
     try:
         if health is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
@@ -15,10 +16,14 @@ from discord.ext import commands
 from bot import render
 from bot.antispam import Verdict
 from bot.core.model import Answer, Result, Suggestion
+from bot.feedback import with_feedback
+from bot.metrics import channel_type
+from bot.storage import DM_GUILD_ID, AskedQuestion, Outcome
 from bot.views import NO_PINGS, answer_view, send_private, suggestions_view
 
 if TYPE_CHECKING:
     from bot.client import ConciergeBot
+    from bot.core import KnowledgeBase
 
 log = logging.getLogger(__name__)
 
@@ -101,11 +106,20 @@ class Ask(commands.Cog):
         """Remove the message context menu again."""
         self.bot.tree.remove_command(self.find_answer_menu.name, type=self.find_answer_menu.type)
 
-    def reply_for(self, result: Result) -> Reply:
-        """An answer embed with follow-ups; "Did you mean" buttons; or an honest don't-know."""
+    @commands.Cog.listener()
+    async def on_knowledge_reloaded(self, kb: KnowledgeBase) -> None:
+        """A reload swapped the knowledge base: topics for "don't know" come from the new one."""
+        self._topic_of = {entry.id: t.name for t in kb.topics() for entry in t.entries}
+
+    def reply_for(self, result: Result, asker_id: int | None = None) -> Reply:
+        """An answer with follow-ups and feedback; "Did you mean" buttons; or an honest don't-know.
+
+        `asker_id`, for a public answer, gets a button to dismiss it.
+        """
         if isinstance(result, Answer):
             entry = result.entry
-            return Reply(embed=render.entry_embed(entry), view=answer_view(entry, self.bot.kb))
+            view = with_feedback(answer_view(entry, self.bot.kb), entry.id, asker_id)
+            return Reply(embed=render.entry_embed(entry), view=view)
         if result.unsure and result.suggestions:
             return Reply(content=render.NOT_SURE, view=suggestions_view(result.suggestions))
         closest = [
@@ -140,10 +154,15 @@ class Ask(commands.Cog):
         if decision.verdict is Verdict.COOLDOWN:
             await send_private(interaction, content=render.cooldown_text(decision.retry_after))
             return
-        reply = self.reply_for(self.bot.engine.ask(question))
-        if decision.verdict is Verdict.DUPLICATE:
-            reply, private = reply.prefixed(render.duplicate_text()), True
+        started = time.perf_counter()
+        duplicate = decision.verdict is Verdict.DUPLICATE
+        private = private or duplicate
+        result = self.bot.engine.ask(question)
+        reply = self.reply_for(result, None if private else interaction.user.id)
+        if duplicate:
+            reply = reply.prefixed(render.duplicate_text())
         await interaction.response.send_message(**reply.kwargs(), ephemeral=private)
+        self.record(result, question, interaction.channel, interaction.guild_id, started)
 
     @ask.autocomplete("question")
     async def ask_autocomplete(
@@ -168,6 +187,7 @@ class Ask(commands.Cog):
         if not question:
             await send_private(interaction, content=NO_TEXT)
             return
+        started = time.perf_counter()
         result = self.bot.engine.ask(question)
         decision = self.bot.antispam.check(
             interaction.user.id, message.channel.id, question, public=result.answered
@@ -175,22 +195,28 @@ class Ask(commands.Cog):
         if decision.verdict is Verdict.COOLDOWN:
             await send_private(interaction, content=render.cooldown_text(decision.retry_after))
             return
-        reply = self.reply_for(result)
+        guild_id = message.guild.id if message.guild else None
         if not result.answered or decision.verdict is Verdict.DUPLICATE:
+            reply = self.reply_for(result)
             if decision.verdict is Verdict.DUPLICATE:
                 reply = reply.prefixed(render.duplicate_text())
             await send_private(interaction, **reply.parts())
+            self.record(result, question, message.channel, guild_id, started)
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
         reference = message.to_reference(fail_if_not_exists=False)
+        reply = self.reply_for(result, interaction.user.id)
         try:
             await message.channel.send(reference=reference, mention_author=False, **reply.kwargs())
         except discord.HTTPException as error:
             log.info(
                 "cannot reply in channel %s (%s); answering privately", message.channel.id, error
             )
-            await send_private(interaction, **reply.prefixed(CANNOT_POST).parts())
+            private_reply = self.reply_for(result).prefixed(CANNOT_POST)
+            await send_private(interaction, **private_reply.parts())
+            self.record(result, question, message.channel, guild_id, started)
             return
+        self.record(result, question, message.channel, guild_id, started)
         await send_private(interaction, content=REPLIED)
 
     # @mentions and DMs ------------------------------------------------------------------------
@@ -220,12 +246,42 @@ class Ask(commands.Cog):
         if not question:
             await self._reply(message, self.help_reply())
             return
+        started = time.perf_counter()
         try:
-            reply = self.reply_for(self.bot.engine.ask(question))
+            result = self.bot.engine.ask(question)
+            reply = self.reply_for(result, message.author.id if not in_dm else None)
         except Exception:
             log.exception("failed to answer %r", question[:100])
-            reply = Reply(content=render.APOLOGY)
+            self.bot.metrics.error("event")
+            await self._reply(message, Reply(content=render.APOLOGY))
+            return
         await self._reply(message, reply)
+        guild_id = message.guild.id if message.guild else None
+        self.record(result, question, message.channel, guild_id, started)
+
+    def record(
+        self,
+        result: Result,
+        question: str,
+        channel: object,
+        guild_id: int | None,
+        started: float,
+    ) -> None:
+        """After the answer went out: count it, time it, and record it in the background.
+
+        An unanswered question is recorded as a gap. Never raises, never waits for the store.
+        """
+        outcome = outcome_of(result)
+        self.bot.metrics.question(channel_type(channel), outcome, time.perf_counter() - started)
+        answered = isinstance(result, Answer)
+        self.bot.recorder.question(
+            AskedQuestion(
+                guild_id=guild_id or DM_GUILD_ID,
+                outcome=outcome,
+                text="" if answered else question,  # only an unanswered question is kept
+                entry_id=result.entry.id if isinstance(result, Answer) else "",
+            )
+        )
 
     def _mentions_allowed(self, message: discord.Message) -> bool:
         """Whether config lets us answer mentions here (a thread counts as its parent channel)."""
@@ -250,6 +306,13 @@ class Ask(commands.Cog):
             await message.add_reaction(emoji)
         except discord.HTTPException:
             log.debug("could not react to message %s", message.id)
+
+
+def outcome_of(result: Result) -> Outcome:
+    """answered, suggested ("Did you mean" buttons were offered) or abstained."""
+    if isinstance(result, Answer):
+        return "answered"
+    return "suggested" if result.unsure and result.suggestions else "abstained"
 
 
 async def setup(bot: ConciergeBot) -> None:

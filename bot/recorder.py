@@ -1,0 +1,214 @@
+"""Between the bot and its store: a record never holds up an answer, nor can a store fail one.
+
+- `question()` is called after the answer has been sent; it starts a background task and returns
+  at once. If the store is missing, down, full or too far behind, the record is dropped and
+  logged (and counted in `concierge_records_dropped` / `concierge_errors{where="store"}`).
+- `vote()` is awaited: the caller acknowledges a vote only after it is committed, so a vote a
+  person was thanked for survives a crash. It raises `StoreUnavailable` when it cannot commit.
+- The store is opened at start (the bot waits for it a moment, never longer); if that fails it is
+  retried in the background with backoff, and the bot answers questions all the while. Old rows
+  are purged once the store is open, and then hourly.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable, Coroutine
+from datetime import timedelta
+from typing import Any, TypeVar
+
+from bot.metrics import Metrics
+from bot.storage import (
+    AskedQuestion,
+    Gap,
+    Stats,
+    Store,
+    StoreUnavailable,
+    Vote,
+    VoteChange,
+    utcnow,
+)
+
+log = logging.getLogger(__name__)
+
+StoreOpener = Callable[[], Awaitable[Store]]
+T = TypeVar("T")
+
+MAX_PENDING = 1000
+PURGE_EVERY_SECONDS = 3600.0
+RETRY_FIRST_SECONDS = 1.0
+RETRY_MAX_SECONDS = 60.0
+OPEN_WAIT_SECONDS = 3.0
+CLOSE_TIMEOUT_SECONDS = 5.0
+
+
+class Recorder:
+    """Records questions in the background and votes in the foreground, on one store."""
+
+    def __init__(
+        self,
+        store: Store | None,
+        metrics: Metrics,
+        *,
+        opener: StoreOpener | None = None,
+        retention_days: int = 90,
+    ) -> None:
+        """Use `store` (the caller closes it), else open one with `opener` on `start`.
+
+        A store the recorder opened, it closes on `close`. With neither, nothing is recorded.
+        """
+        self._store = store
+        self._owns_store = store is None
+        self._opener = opener
+        self._metrics = metrics
+        self._retention = timedelta(days=retention_days)
+        self._pending: set[asyncio.Task[None]] = set()
+        self._loops: list[asyncio.Task[None]] = []
+        self._closed = False
+
+    @property
+    def store(self) -> Store | None:
+        """The open store, or None while there is none."""
+        return self._store
+
+    @property
+    def pending(self) -> int:
+        """Records still being written."""
+        return len(self._pending)
+
+    async def start(self) -> None:
+        """Open the store and purge expired rows, now and then hourly.
+
+        Start-up waits OPEN_WAIT_SECONDS at most for the store; after that it is opened in the
+        background, retried with backoff until it works.
+        """
+        if self._store is None and self._opener is not None:
+            connecting = asyncio.create_task(self._connect_loop())
+            self._loops.append(connecting)
+            await asyncio.wait({connecting}, timeout=OPEN_WAIT_SECONDS)
+        elif self._store is not None:
+            await self.purge()
+        if self._store is not None or self._opener is not None:
+            self._loops.append(asyncio.create_task(self._purge_loop()))
+
+    async def _connect_loop(self) -> None:
+        assert self._opener is not None  # noqa: S101 - started only with an opener
+        delay = RETRY_FIRST_SECONDS
+        failures = 0
+        while self._store is None:
+            try:
+                store = await self._opener()
+            except Exception as error:
+                failures += 1
+                self._metrics.error("store")
+                if failures == 1:
+                    log.error("cannot open the store (%s); answering without recording", error)
+                log.warning("next try to open the store in %.0f s", delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, RETRY_MAX_SECONDS)
+                continue
+            if self._closed:
+                await store.close()
+                return
+            self._store = store
+            if failures:
+                log.info("the store is open: recording questions and votes again")
+            await self.purge()
+
+    async def _purge_loop(self) -> None:
+        while True:
+            await asyncio.sleep(PURGE_EVERY_SECONDS)
+            await self.purge()
+
+    async def purge(self) -> int:
+        """Delete rows older than the retention period; 0 (logged) if the store fails."""
+        store = self._store
+        if store is None:
+            return 0
+        try:
+            removed = await store.purge(before=utcnow() - self._retention)
+        except Exception as error:
+            log.warning("could not delete expired records: %s", error)
+            self._metrics.error("store")
+            return 0
+        if removed:
+            log.info("deleted %d records older than %s", removed, self._retention)
+        return removed
+
+    def question(self, question: AskedQuestion) -> None:
+        """Record a question in the background; never raises, never waits."""
+        store = self._store
+        if store is None or self._closed:
+            self._metrics.records_dropped.inc()
+            return
+        if len(self._pending) >= MAX_PENDING:
+            log.warning("the store is %d records behind: dropping this one", len(self._pending))
+            self._metrics.records_dropped.inc()
+            return
+        task = asyncio.create_task(self._write(store.record_question(question), "a question"))
+        self._pending.add(task)
+        task.add_done_callback(self._pending.discard)
+
+    async def _write(self, write: Coroutine[Any, Any, None], what: str) -> None:
+        try:
+            await write
+        except Exception as error:
+            log.warning("could not record %s: %s", what, error)
+            self._metrics.error("store")
+            self._metrics.records_dropped.inc()
+
+    async def vote(self, vote: Vote) -> VoteChange:
+        """Store a vote and return once it is committed; StoreUnavailable if it cannot be."""
+        change = await self._call(lambda store: store.record_vote(vote), "a vote")
+        self._metrics.votes.labels("helpful" if vote.helpful else "not_helpful").inc()
+        return change
+
+    async def gaps(self, *, guild_id: int | None, limit: int, offset: int) -> tuple[list[Gap], int]:
+        """One page of gaps and how many there are in all."""
+
+        async def page(store: Store) -> tuple[list[Gap], int]:
+            found = await store.gaps(guild_id=guild_id, limit=limit, offset=offset)
+            return found, await store.count_gaps(guild_id=guild_id)
+
+        return await self._call(page, "the gaps")
+
+    async def stats(self, *, guild_id: int | None) -> Stats:
+        """Questions by outcome and feedback per entry."""
+        return await self._call(lambda store: store.stats(guild_id=guild_id), "the stats")
+
+    async def _call(self, action: Callable[[Store], Awaitable[T]], what: str) -> T:
+        store = self._store
+        if store is None:
+            raise StoreUnavailable("the store is not open")
+        try:
+            return await action(store)
+        except Exception as error:
+            log.warning("store failed on %s: %s", what, error, exc_info=error)
+            self._metrics.error("store")
+            raise StoreUnavailable(str(error)) from error
+
+    async def drain(self, timeout: float = CLOSE_TIMEOUT_SECONDS) -> None:
+        """Wait (up to `timeout`) for the records being written."""
+        if self._pending:
+            await asyncio.wait(set(self._pending), timeout=timeout)
+
+    async def close(self) -> None:
+        """Stop the loops, finish pending records (briefly), close the store; safe twice."""
+        self._closed = True
+        for loop in self._loops:
+            loop.cancel()
+        for loop in self._loops:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await loop
+        self._loops.clear()
+        await self.drain()
+        for task in list(self._pending):
+            task.cancel()
+        store, self._store = self._store, None
+        if store is not None and self._owns_store:
+            try:
+                await store.close()
+            except Exception as error:
+                log.warning("could not close the store cleanly: %s", error)

@@ -1,0 +1,141 @@
+"""The recorder: a store that is slow, down or behind never holds up the bot, and costs only the
+records it could not take; the storage settings keep their password out of messages."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from pathlib import Path
+
+import pytest
+
+from bot import recorder as recorder_module
+from bot.config import ConfigError, StorageSettings, load_settings
+from bot.metrics import Metrics
+from bot.recorder import Recorder
+from bot.storage import AskedQuestion, StoreUnavailable, Vote
+from bot.storage.sqlite import SqliteStore
+
+
+def dropped(metrics: Metrics) -> float:
+    return metrics.registry.get_sample_value("concierge_records_dropped_total") or 0.0
+
+
+async def test_a_store_that_cannot_open_at_start_is_retried_and_then_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setattr(recorder_module, "RETRY_FIRST_SECONDS", 0.01)
+    attempts = []
+
+    async def opener() -> SqliteStore:
+        attempts.append(time.monotonic())
+        if len(attempts) < 3:
+            raise OSError("connection refused")
+        return await SqliteStore.open(tmp_path / "c.sqlite3")
+
+    metrics = Metrics()
+    recorder = Recorder(None, metrics, opener=opener)
+    await recorder.start()
+    for _ in range(200):
+        if recorder.store is not None:
+            break
+        await asyncio.sleep(0.01)
+    try:
+        assert len(attempts) == 3 and recorder.store is not None
+        recorder.question(AskedQuestion(1, "abstained", text="sequel?"))
+        await recorder.drain()
+        assert [g.question for g in await recorder.store.gaps()] == ["sequel"]
+        assert metrics.registry.get_sample_value("concierge_errors_total", {"where": "store"}) == 2
+    finally:
+        await recorder.close()
+
+
+async def test_start_up_does_not_wait_long_for_a_slow_store(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(recorder_module, "OPEN_WAIT_SECONDS", 0.05)
+
+    async def never() -> SqliteStore:
+        await asyncio.sleep(60)
+        raise AssertionError("unreachable")
+
+    metrics = Metrics()
+    recorder = Recorder(None, metrics, opener=never)
+    started = time.monotonic()
+    await recorder.start()
+
+    assert time.monotonic() - started < 1
+    recorder.question(AskedQuestion(1, "abstained", text="sequel?"))
+    assert dropped(metrics) == 1
+    with pytest.raises(StoreUnavailable):
+        await recorder.vote(Vote(1, 2, 3, "e", True))
+    await recorder.close()
+
+
+async def test_records_still_being_written_are_finished_on_close(tmp_path: Path):
+    store = await SqliteStore.open(tmp_path / "c.sqlite3")
+    recorder = Recorder(store, Metrics())
+    await recorder.start()
+    for n in range(20):
+        recorder.question(AskedQuestion(1, "abstained", text=f"question {n}"))
+
+    await recorder.close()
+
+    assert await store.count_gaps() == 20  # and the store, being the caller's, is still open
+    await store.close()
+
+
+async def test_a_store_far_behind_drops_records_instead_of_queueing_forever(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    monkeypatch.setattr(recorder_module, "MAX_PENDING", 3)
+    gate = asyncio.Event()
+
+    class Stuck:
+        backend = "stuck"
+
+        async def record_question(self, question: AskedQuestion) -> None:
+            await gate.wait()
+
+    metrics = Metrics()
+    recorder = Recorder(Stuck(), metrics)  # type: ignore[arg-type]
+    for n in range(5):
+        recorder.question(AskedQuestion(1, "abstained", text=f"q{n}"))
+
+    assert recorder.pending == 3 and dropped(metrics) == 2
+    gate.set()
+    await recorder.drain()
+    assert recorder.pending == 0
+
+
+def test_a_bad_database_url_is_refused_without_repeating_it():
+    with pytest.raises(ConfigError) as caught:
+        load_settings(None, {"CONCIERGE_STORAGE_DATABASE_URL": "mysql://u:hunter2@db/x"})
+
+    message = str(caught.value)
+    assert "storage.database_url" in message and "postgresql://" in message
+    assert "hunter2" not in message
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "expected"),
+    [
+        ("CONCIERGE_STORAGE_RETENTION_DAYS", "30", StorageSettings(retention_days=30)),
+        (
+            "CONCIERGE_STORAGE_SQLITE_PATH",
+            "/var/lib/c.db",
+            StorageSettings(sqlite_path="/var/lib/c.db"),
+        ),
+        (
+            "CONCIERGE_STORAGE_DATABASE_URL",
+            "postgres://c:p@db:5432/c",
+            StorageSettings(database_url="postgres://c:p@db:5432/c"),
+        ),
+    ],
+)
+def test_storage_settings_from_the_environment(variable: str, value: str, expected):
+    assert load_settings(None, {variable: value}).storage == expected
+
+
+@pytest.mark.parametrize("days", ["0", "3651"])
+def test_retention_must_be_a_day_to_ten_years(days: str):
+    with pytest.raises(ConfigError, match="between 1 and 3650"):
+        load_settings(None, {"CONCIERGE_STORAGE_RETENTION_DAYS": days})
