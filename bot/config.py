@@ -373,6 +373,7 @@ RANGES: dict[str, str] = {
     "answer.max_question_chars": "between 10 and 4000",
     "answer.typo_max_edits": "between 0 and 3",
     "answer.candidate_pool": "between 1 and 1000",
+    "answer.cache_size": "between 0 and 1000000",
     "answer.title_weight": "between 0 and 100",
     "answer.alias_weight": "between 0 and 100",
     "answer.tag_weight": "between 0 and 100",

@@ -63,12 +63,16 @@ class Engine:
         self.glossary = Glossary(kb.glossary)
         self.index = Index(kb.entries, self.glossary, self.settings)
         self._head_profile = lru_cache(maxsize=8192)(self._profile)
+        self._answer_cleaned = lru_cache(maxsize=self.settings.cache_size)(self._answer)
         self._titles = [utils.default_process(e.title) for e in kb.entries]
         self._faq_first = sorted(range(len(kb.entries)), key=lambda i: kb.entries[i].kind != "faq")
 
     def ask(self, question: str) -> Result:
         """Answer a question, or say why not with up to a few suggestions."""
-        cleaned = clean_question(question, self.settings.max_question_chars)
+        return self._answer_cleaned(clean_question(question, self.settings.max_question_chars))
+
+    def _answer(self, cleaned: str) -> Result:
+        """Answer a cleaned question (cached: results are immutable, popular questions repeat)."""
         units = self.units(cleaned)
         asks_when = bool(ASKS_WHEN.search(cleaned))
         if not units or not len(self.kb):

@@ -136,6 +136,7 @@ class MatchSettings:
     max_question_chars: int = 500
     typo_max_edits: int = 2
     candidate_pool: int = 30
+    cache_size: int = 4096
     title_weight: float = 3.0
     alias_weight: float = 3.0
     tag_weight: float = 1.5
@@ -155,6 +156,7 @@ class MatchSettings:
             ("max_question_chars", 10 <= self.max_question_chars <= 4000),
             ("typo_max_edits", 0 <= self.typo_max_edits <= 3),
             ("candidate_pool", 1 <= self.candidate_pool <= 1000),
+            ("cache_size", 0 <= self.cache_size <= 1_000_000),
         ]
         for name, ok in checks:
             if not ok:

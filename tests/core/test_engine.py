@@ -149,3 +149,16 @@ def test_autocomplete_returns_at_most_25_choices(engine, typed):
 def test_autocomplete_puts_the_matching_title_first(engine):
     choices = engine.complete("who is direct")
     assert choices and "direct" in choices[0].title.lower()
+
+
+def test_a_repeated_question_is_answered_from_memory(engine):
+    first = engine.ask("who directs ballerina")
+    again = engine.ask("  who   directs ballerina ")
+    assert again is first
+
+
+def test_the_answer_cache_can_be_turned_off():
+    uncached = Engine(load_knowledge_base(DATA), MatchSettings(cache_size=0))
+    first = uncached.ask("who directs ballerina")
+    again = uncached.ask("who directs ballerina")
+    assert again == first and again is not first
