@@ -124,19 +124,19 @@ class Index:
             self.head_fields.append(tuple(head_fields))
             for passage in _passages(entry.text):
                 weighted = shared.copy()
-                in_main = set(in_shared)
-                in_aside: set[str] = set()
                 length = shared_length
+                found: dict[str, list[str]] = {}
                 for text, weight, kind in _body(passage, settings):
                     terms, _ = self.terms_of(words(glossary.rewrite_exact(text)))
-                    (in_aside if kind == ASIDE else in_main).update(terms)
+                    found[kind] = terms
                     length += len(terms) * weight
                     _count(weighted, terms, weight)
                 doc = len(doc_entry)
                 every.add(doc, weighted)
                 heads.add(doc, in_head)
-                if in_aside - in_main:
-                    asides.add(doc, dict.fromkeys(in_aside - in_main, 1.0))
+                if ASIDE in found:  # only then is it worth knowing what is named outside them
+                    aside_only = set(found[ASIDE]) - in_shared.union(found[BODY])
+                    asides.add(doc, dict.fromkeys(aside_only, 1.0))
                 doc_entry.append(number)
                 doc_lengths.append(length)
         self.size = len(doc_entry)
