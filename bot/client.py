@@ -7,6 +7,7 @@ the lifetime (`async with create_bot(...) as bot: await bot.start(token)`).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -31,6 +32,7 @@ from bot.views import PERSISTENT_ITEMS, send_private
 log = logging.getLogger(__name__)
 
 EXTENSIONS = ("bot.exts.ask", "bot.exts.browse", "bot.exts.admin")
+DRAIN_SECONDS = 5.0  # how long a stop waits for the questions and clicks being answered
 
 
 def guard_gateway_parsers(parsers: dict[str, Callable[[Any], None]]) -> None:
@@ -123,6 +125,7 @@ class ConciergeBot(commands.Bot):
             retention_days=settings.storage.retention_days,
         )
         self.reloader = Reloader(self, data_dir or Path(settings.knowledge.data_dir), self.metrics)
+        self._answering: set[asyncio.Task[Any]] = set()
 
     async def setup_hook(self) -> None:
         """Load the extensions, register the persistent components, sync a dev guild if set."""
@@ -193,6 +196,29 @@ class ConciergeBot(commands.Bot):
     def knowledge_size(self) -> int:
         """Entries being served, for the metrics."""
         return len(self.kb.entries)
+
+    def handling(self) -> None:
+        """Note that the running task is answering someone: a stop lets it finish first."""
+        task = asyncio.current_task()
+        if task is not None and task not in self._answering:
+            self._answering.add(task)
+            task.add_done_callback(self._answering.discard)
+
+    @property
+    def in_flight(self) -> int:
+        """Questions and clicks being handled right now."""
+        return len(self._answering)
+
+    async def drain_handlers(self, timeout: float = DRAIN_SECONDS) -> int:
+        """Wait (up to `timeout`) for the questions and clicks being handled; how many are left.
+
+        Handlers that start meanwhile are waited for too, within the same time.
+        """
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while self._answering and (left := deadline - loop.time()) > 0:
+            await asyncio.wait(set(self._answering), timeout=left)
+        return len(self._answering)
 
     async def close(self) -> None:
         """Stop reloading, disconnect, then finish writing records and close the store."""

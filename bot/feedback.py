@@ -12,15 +12,15 @@ act on, so they work on answers sent before a restart:
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import re
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 import discord
 
 from bot.storage import DM_GUILD_ID, StoreUnavailable, Vote, VoteChange
-from bot.views import CUSTOM_ID_LIMIT, Button, _safely, send_private
+from bot.views import CUSTOM_ID_LIMIT, Button, ComponentDict, Components, _safely, send_private
 
 if TYPE_CHECKING:
     from bot.client import ConciergeBot
@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 
 VOTE_PREFIX = "concierge:vote:"
 DISMISS_PREFIX = "concierge:dismiss:"
+_VOTABLE_ID = re.compile(r"[\w-]{1,83}")
 HELPFUL_LABEL = "Helpful"
 NOT_HELPFUL_LABEL = "Not helpful"
 DISMISS_LABEL = "Dismiss"
@@ -154,31 +155,46 @@ async def dismiss(interaction: discord.Interaction[Any], asker_id: int) -> None:
     await interaction.delete_original_response()
 
 
-def feedback_items(entry_id: str, asker_id: int | None, *, row: int | None = None) -> list[Any]:
-    """Vote buttons for `entry_id` (if its id fits a custom id); dismiss for a public answer."""
-    items: list[Any] = []
-    if len(VOTE_PREFIX) + len("down:") + len(entry_id) <= CUSTOM_ID_LIMIT and re.fullmatch(
-        r"[\w-]{1,83}", entry_id
-    ):
-        items += [VoteButton(entry_id, True, row=row), VoteButton(entry_id, False, row=row)]
-    if asker_id is not None:
-        items.append(DismissButton(asker_id, row=row))
-    return items
+def _votable(entry_id: str) -> bool:
+    """Whether vote custom ids for `entry_id` fit Discord's limit and the buttons' template."""
+    return len(VOTE_PREFIX) + len("down:") + len(entry_id) <= CUSTOM_ID_LIMIT and bool(
+        _VOTABLE_ID.fullmatch(entry_id)
+    )
+
+
+@functools.lru_cache(maxsize=4096)
+def _vote_components(entry_id: str) -> tuple[ComponentDict, ...]:
+    """The two vote buttons for `entry_id` as Discord receives them (built once per entry)."""
+    if not _votable(entry_id):
+        return ()
+    return tuple(VoteButton(entry_id, up).to_component_dict() for up in (True, False))
+
+
+@functools.lru_cache(maxsize=1)
+def _dismiss_template() -> ComponentDict:
+    return dict(DismissButton(0).to_component_dict())
+
+
+def dismiss_component(asker_id: int) -> ComponentDict:
+    """The dismiss button for `asker_id`'s answer, as `DismissButton(asker_id)` sends it."""
+    return {**_dismiss_template(), "custom_id": f"{DISMISS_PREFIX}{asker_id}"}
 
 
 def with_feedback(
-    view: discord.ui.View | None, entry_id: str, asker_id: int | None
-) -> discord.ui.View | None:
-    """`view` (or a new persistent view) with the feedback buttons on a row of their own."""
-    row = 1 if view is not None and view.children else None
-    items: Sequence[Any] = feedback_items(entry_id, asker_id, row=row)
-    if not items:
-        return view
-    if view is None:
-        view = discord.ui.View(timeout=None)
-    for item in items:
-        view.add_item(item)
-    return view
+    components: Components | None, entry_id: str, asker_id: int | None
+) -> Components | None:
+    """`components` (or none) with the feedback buttons on a row of their own below them.
+
+    Vote buttons when `entry_id` fits their custom ids; a dismiss button for a public answer.
+    They are the dicts `VoteButton` and `DismissButton` send, built once per entry (dismiss from a
+    template), since every answer carries them.
+    """
+    row = list(_vote_components(entry_id))
+    if asker_id is not None:
+        row.append(dismiss_component(asker_id))
+    if not row:
+        return components
+    return Components([row]) if components is None else components.plus_row(row)
 
 
 FEEDBACK_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (VoteButton, DismissButton)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily, Metric
@@ -126,6 +126,8 @@ class Metrics:
         for where in ("command", "component", "event", "store"):
             self.errors.labels(where)
         self._observed: _BotCollector | None = None
+        # Labelled children, looked up once each: `labels()` costs more than the increment.
+        self._question_counters: dict[tuple[str, str], Any] = {}
 
     def observe(self, bot: Observed) -> None:
         """Read gateway latency, health and knowledge size from `bot` at every scrape."""
@@ -136,7 +138,12 @@ class Metrics:
 
     def question(self, channel: str, outcome: str, seconds: float | None = None) -> None:
         """Count one question; `seconds` is how long its answer took, when one was sent."""
-        self.questions.labels(channel, outcome).inc()
+        counter = self._question_counters.get((channel, outcome))
+        if counter is None:
+            counter = self._question_counters[channel, outcome] = self.questions.labels(
+                channel, outcome
+            )
+        counter.inc()
         if seconds is not None:
             self.answer_latency.observe(max(seconds, 0.0))
 

@@ -1,8 +1,11 @@
 """Between the bot and its store: a record never holds up an answer, nor can a store fail one.
 
-- `question()` is called after the answer has been sent; it starts a background task and returns
-  at once. If the store is missing, down, full or too far behind, the record is dropped and
-  logged (and counted in `concierge_records_dropped` / `concierge_errors{where="store"}`).
+- `question()` is called after the answer has been sent; it queues the record and returns at once.
+  One background writer takes what has queued up in batches: a store that can
+  (`SqlStore.record_questions`) writes a batch in one transaction, any other one record at a
+  time. If the store is missing, down, full or too far behind, the record is dropped and logged
+  (and counted in `concierge_records_dropped` / `concierge_errors{where="store"}`); while it is
+  behind, one warning every DROPPED_WARNING_SECONDS says how many were dropped.
 - `vote()` is awaited: the caller acknowledges a vote only after it is committed, so a vote a
   person was thanked for survives a crash. It raises `StoreUnavailable` when it cannot commit.
 - The store is opened at start (the bot waits for it a moment, never longer); if that fails it is
@@ -15,9 +18,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable, Coroutine
+import time
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from bot.metrics import Metrics
 from bot.storage import (
@@ -37,6 +41,8 @@ StoreOpener = Callable[[], Awaitable[Store]]
 T = TypeVar("T")
 
 MAX_PENDING = 1000
+BATCH_MAX = 500
+DROPPED_WARNING_SECONDS = 10.0
 PURGE_EVERY_SECONDS = 3600.0
 RETRY_FIRST_SECONDS = 1.0
 RETRY_MAX_SECONDS = 60.0
@@ -64,9 +70,13 @@ class Recorder:
         self._opener = opener
         self._metrics = metrics
         self._retention = timedelta(days=retention_days)
-        self._pending: set[asyncio.Task[None]] = set()
+        self._queue: list[AskedQuestion] = []
+        self._writing = 0
+        self._writer: asyncio.Task[None] | None = None
         self._loops: list[asyncio.Task[None]] = []
         self._closed = False
+        self._unreported_drops = 0
+        self._drops_reported_at = float("-inf")
 
     @property
     def store(self) -> Store | None:
@@ -75,8 +85,8 @@ class Recorder:
 
     @property
     def pending(self) -> int:
-        """Records still being written."""
-        return len(self._pending)
+        """Records queued or being written."""
+        return len(self._queue) + self._writing
 
     async def start(self) -> None:
         """Open the store and purge expired rows, now and then hourly.
@@ -139,25 +149,70 @@ class Recorder:
 
     def question(self, question: AskedQuestion) -> None:
         """Record a question in the background; never raises, never waits."""
-        store = self._store
-        if store is None or self._closed:
+        if self._store is None or self._closed:
             self._metrics.records_dropped.inc()
             return
-        if len(self._pending) >= MAX_PENDING:
-            log.warning("the store is %d records behind: dropping this one", len(self._pending))
-            self._metrics.records_dropped.inc()
+        if self.pending >= MAX_PENDING:
+            self._dropped_behind()
             return
-        task = asyncio.create_task(self._write(store.record_question(question), "a question"))
-        self._pending.add(task)
-        task.add_done_callback(self._pending.discard)
+        self._queue.append(question)
+        if self._writer is None:
+            self._writer = asyncio.create_task(self._write_queued())
 
-    async def _write(self, write: Coroutine[Any, Any, None], what: str) -> None:
+    def _dropped_behind(self) -> None:
+        """Count a record dropped for a store too far behind; warn once an interval at most."""
+        self._metrics.records_dropped.inc()
+        self._unreported_drops += 1
+        if time.monotonic() - self._drops_reported_at >= DROPPED_WARNING_SECONDS:
+            self._report_drops()
+
+    def _report_drops(self) -> None:
+        if not self._unreported_drops:
+            return
+        log.warning(
+            "the store fell %d records behind: dropped %d records since the last warning "
+            "(one warning every %.0f s at most)",
+            MAX_PENDING,
+            self._unreported_drops,
+            DROPPED_WARNING_SECONDS,
+        )
+        self._unreported_drops = 0
+        self._drops_reported_at = time.monotonic()
+
+    async def _write_queued(self) -> None:
+        """Write what has queued up, in batches, until the queue is empty."""
+        try:
+            while self._queue:
+                batch, self._queue = self._queue[:BATCH_MAX], self._queue[BATCH_MAX:]
+                self._writing = len(batch)
+                try:
+                    await self._write(batch)
+                finally:
+                    self._writing = 0
+            self._report_drops()
+        finally:
+            self._writer = None
+
+    async def _write(self, batch: Sequence[AskedQuestion]) -> None:
+        store = self._store
+        if store is None:
+            self._metrics.records_dropped.inc(len(batch))
+            return
+        record_many = getattr(store, "record_questions", None)
+        if record_many is None:
+            for question in batch:
+                await self._try(store.record_question(question), 1)
+        else:
+            await self._try(record_many(batch), len(batch))
+
+    async def _try(self, write: Awaitable[None], records: int) -> None:
         try:
             await write
         except Exception as error:
+            what = "a question" if records == 1 else f"{records} questions"
             log.warning("could not record %s: %s", what, error)
             self._metrics.error("store")
-            self._metrics.records_dropped.inc()
+            self._metrics.records_dropped.inc(records)
 
     async def vote(self, vote: Vote) -> VoteChange:
         """Store a vote and return once it is committed; StoreUnavailable if it cannot be."""
@@ -190,9 +245,9 @@ class Recorder:
             raise StoreUnavailable(str(error)) from error
 
     async def drain(self, timeout: float = CLOSE_TIMEOUT_SECONDS) -> None:
-        """Wait (up to `timeout`) for the records being written."""
-        if self._pending:
-            await asyncio.wait(set(self._pending), timeout=timeout)
+        """Wait (up to `timeout`) for the records queued and being written."""
+        if self._writer is not None:
+            await asyncio.wait({self._writer}, timeout=timeout)
 
     async def close(self) -> None:
         """Stop the loops, finish pending records (briefly), close the store; safe twice."""
@@ -204,8 +259,15 @@ class Recorder:
                 await loop
         self._loops.clear()
         await self.drain()
-        for task in list(self._pending):
-            task.cancel()
+        writer, unwritten = self._writer, self.pending
+        if writer is not None:
+            writer.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await writer
+        if unwritten:
+            self._metrics.records_dropped.inc(unwritten)
+            self._queue.clear()
+        self._report_drops()
         store, self._store = self._store, None
         if store is not None and self._owns_store:
             try:

@@ -7,9 +7,11 @@ boundary with an ellipsis. Text typed by users is only ever echoed through `quot
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import discord
 
@@ -109,6 +111,49 @@ def build_embed(
     if footer:
         embed.set_footer(text=footer)
     return embed
+
+
+class FrozenEmbed(discord.Embed):
+    """An embed rendered once and sent many times: its request body is kept, and it is read-only.
+
+    `to_dict()` (what discord.py sends) returns the kept body instead of rebuilding it. Changing
+    the embed would change every message it is sent with, so every setter raises; `thawed()` gives
+    an ordinary embed to change.
+    """
+
+    def __init__(self, embed: discord.Embed) -> None:
+        """Freeze a copy of `embed` (which stays as it is)."""
+        payload = copy.deepcopy(embed.to_dict())
+        super().__init__()
+        for slot in discord.Embed.__slots__:
+            if hasattr(embed, slot):
+                super().__setattr__(slot, copy.deepcopy(getattr(embed, slot)))
+        if hasattr(self, "_fields"):
+            super().__setattr__("_fields", tuple(self._fields))  # no add_field behind our back
+        super().__setattr__("_payload", payload)
+        super().__setattr__("_frozen", True)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        if self.__dict__.get("_frozen"):
+            raise AttributeError("a FrozenEmbed cannot be changed: change its thawed() copy")
+        super().__setattr__(name, value)
+
+    def __delattr__(self, name: str) -> None:
+        if self.__dict__.get("_frozen"):
+            raise AttributeError("a FrozenEmbed cannot be changed: change its thawed() copy")
+        super().__delattr__(name)
+
+    def to_dict(self) -> Any:
+        """The request body, built when the embed was frozen."""
+        return dict(self.__dict__["_payload"])
+
+    def copy(self) -> FrozenEmbed:
+        """Itself: it cannot change (`thawed()` gives one that can)."""
+        return self
+
+    def thawed(self) -> discord.Embed:
+        """An ordinary, changeable embed with the same content."""
+        return discord.Embed.from_dict(copy.deepcopy(self.__dict__["_payload"]))
 
 
 def _fit_fields(fields: Sequence[Field], budget: int) -> list[Field]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
@@ -37,6 +37,65 @@ RELATED_LIMIT = 3
 
 Button = discord.ui.Button[discord.ui.View]
 Select = discord.ui.Select[discord.ui.View]
+ComponentDict = dict[str, Any]
+
+
+class Components:
+    """Message components sent as they are, with no `discord.ui.View` kept listening for them.
+
+    Every interactive component the bot sends is a `DynamicItem` registered in `setup_hook`
+    (`add_dynamic_items`), so discord.py finds a click's handler by its custom id; a stored view
+    per message would only cost memory and time (and, on a private answer, a 15-minute timeout
+    task). discord.py accepts this in place of a view (`view=`): it sends `to_components()` and,
+    since `is_finished()` is true, stores nothing. The rows are the component dicts Discord
+    receives; they are built once by discord.py's own items (see `Components.of`) and may be
+    shared between messages, so they must not be changed.
+    """
+
+    __slots__ = ("rows",)
+    __discord_ui_view__ = True  # what discord.py checks a `view=` argument for
+
+    def __init__(self, rows: Iterable[Sequence[ComponentDict]]) -> None:
+        """Action rows, each a sequence of component dicts (empty rows are left out)."""
+        self.rows: tuple[tuple[ComponentDict, ...], ...] = tuple(tuple(r) for r in rows if r)
+
+    @classmethod
+    def of(cls, items: Sequence[discord.ui.Item[Any]]) -> Components | None:
+        """`items` laid out in rows as a `discord.ui.View` lays them out; None if there are none."""
+        if not items:
+            return None
+        view = discord.ui.View(timeout=None)
+        for item in items:
+            view.add_item(item)
+        return cls(row["components"] for row in view.to_components())
+
+    def plus_row(self, row: Sequence[ComponentDict]) -> Components:
+        """These rows and one more below them."""
+        return Components((*self.rows, row))
+
+    @property
+    def timeout(self) -> float | None:
+        """No timeout: nothing listens to these components but the dynamic items."""
+        return None
+
+    def to_components(self) -> list[ComponentDict]:
+        """The `components` field of a message body."""
+        return [{"type": 1, "components": list(row)} for row in self.rows]
+
+    def has_components_v2(self) -> bool:
+        """Plain action rows, never the layout components ("components v2")."""
+        return False
+
+    def is_finished(self) -> bool:
+        """Always: there is nothing for discord.py to store or wait on."""
+        return True
+
+    def is_dispatchable(self) -> bool:
+        """Never through a stored view: clicks reach the registered dynamic items."""
+        return False
+
+
+AnyView = discord.ui.View | Components
 
 
 def knowledge_of(interaction: discord.Interaction[Any]) -> KnowledgeBase:
@@ -49,7 +108,7 @@ async def send_private(
     *,
     content: str | None = None,
     embed: discord.Embed | None = None,
-    view: discord.ui.View | None = None,
+    view: AnyView | None = None,
 ) -> None:
     """Answer only the person who interacted, whether or not the interaction was answered yet."""
     kwargs: dict[str, Any] = {"ephemeral": True, "allowed_mentions": NO_PINGS}
@@ -68,7 +127,13 @@ async def send_private(
 async def _safely(
     interaction: discord.Interaction[Any], action: Callable[[], Awaitable[None]], what: str
 ) -> None:
-    """Run a component's action; on failure log the traceback and apologise privately."""
+    """Run a component's action; on failure log the traceback and apologise privately.
+
+    A stop waits for the action to finish (`ConciergeBot.handling`).
+    """
+    handling = getattr(interaction.client, "handling", None)
+    if callable(handling):
+        handling()
     try:
         await action()
     except Exception:
@@ -80,16 +145,6 @@ async def _safely(
             await send_private(interaction, content=render.APOLOGY)
         except discord.HTTPException:
             log.warning("could not apologise for the failed component %s", what)
-
-
-def _view(items: Sequence[discord.ui.Item[Any]]) -> discord.ui.View | None:
-    """A persistent view holding `items`, or None when there is nothing to show."""
-    if not items:
-        return None
-    view = discord.ui.View(timeout=None)
-    for item in items:
-        view.add_item(item)
-    return view
 
 
 class ShowEntryButton(
@@ -148,7 +203,7 @@ def _show_button(
     return ShowEntryButton(entry_id, label, style=style, emoji=emoji)
 
 
-def answer_view(entry: Entry, kb: KnowledgeBase) -> discord.ui.View | None:
+def answer_view(entry: Entry, kb: KnowledgeBase) -> Components | None:
     """Follow-ups under an answer: "Related" buttons and a link to the source, if any."""
     items: list[discord.ui.Item[Any]] = []
     for related in kb.related(entry.id)[:RELATED_LIMIT]:
@@ -158,10 +213,43 @@ def answer_view(entry: Entry, kb: KnowledgeBase) -> discord.ui.View | None:
     url = entry.source.url
     if url and url.startswith(("https://", "http://")):
         items.append(discord.ui.Button(label="Read the source", url=url))
-    return _view(items)
+    return Components.of(items)
 
 
-def suggestions_view(suggestions: Sequence[Suggestion]) -> discord.ui.View | None:
+class AnswerCache:
+    """Each entry's answer, its embed and its "Related" row, rendered once per knowledge base.
+
+    The same entries are asked about again and again; rendering one (fitting the embed to
+    Discord's limits, building discord.py's button items, turning both into request bodies) costs
+    far more than looking it up. The cache belongs to one knowledge base: given another (after a
+    reload), it starts afresh, so an answer never shows what the old one said. Embeds come out
+    frozen (`render.FrozenEmbed`), so a caller cannot change one under the other answers.
+    """
+
+    MAX_ENTRIES = 10_000
+
+    def __init__(self) -> None:
+        """Empty, for no knowledge base yet."""
+        self._kb: KnowledgeBase | None = None
+        self._answers: dict[str, tuple[Entry, render.FrozenEmbed, Components | None]] = {}
+
+    def __len__(self) -> int:
+        """Answers rendered for the current knowledge base."""
+        return len(self._answers)
+
+    def answer(self, entry: Entry, kb: KnowledgeBase) -> tuple[discord.Embed, Components | None]:
+        """`entry`'s embed and follow-up components (see `answer_view`) as `kb` has them."""
+        if kb is not self._kb or len(self._answers) >= self.MAX_ENTRIES:
+            self._kb, self._answers = kb, {}
+        cached = self._answers.get(entry.id)
+        if cached is None or cached[0] is not entry:
+            embed = render.FrozenEmbed(render.entry_embed(entry))
+            cached = (entry, embed, answer_view(entry, kb))
+            self._answers[entry.id] = cached
+        return cached[1], cached[2]
+
+
+def suggestions_view(suggestions: Sequence[Suggestion]) -> Components | None:
     """One "Did you mean" button per suggested entry (each distinct entry once)."""
     items: list[discord.ui.Item[Any]] = []
     seen: set[str] = set()
@@ -172,7 +260,7 @@ def suggestions_view(suggestions: Sequence[Suggestion]) -> discord.ui.View | Non
         button = _show_button(suggestion.entry_id, suggestion.title, discord.ButtonStyle.primary)
         if button is not None:
             items.append(button)
-    return _view(items[:5])
+    return Components.of(items[:5])
 
 
 @dataclass(frozen=True, slots=True)

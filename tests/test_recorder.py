@@ -106,6 +106,56 @@ async def test_a_store_far_behind_drops_records_instead_of_queueing_forever(
     assert recorder.pending == 0
 
 
+async def test_a_store_far_behind_is_reported_once_an_interval_not_once_a_record(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+):
+    monkeypatch.setattr(recorder_module, "MAX_PENDING", 3)
+    gate = asyncio.Event()
+
+    class Stuck:
+        backend = "stuck"
+
+        async def record_question(self, question: AskedQuestion) -> None:
+            await gate.wait()
+
+    metrics = Metrics()
+    recorder = Recorder(Stuck(), metrics)  # type: ignore[arg-type]
+    with caplog.at_level("WARNING", logger="bot.recorder"):
+        for n in range(500):
+            recorder.question(AskedQuestion(1, "abstained", text=f"q{n}"))
+        assert dropped(metrics) == 497
+        warnings = [r.getMessage() for r in caplog.records]
+        assert len(warnings) == 1 and "dropped 1 records" in warnings[0]
+
+        gate.set()
+        await recorder.drain()  # caught up: the drops since the warning are reported
+
+    warnings = [r.getMessage() for r in caplog.records]
+    assert len(warnings) == 2 and "dropped 496 records" in warnings[1]
+    assert recorder.pending == 0
+
+
+async def test_queued_records_are_written_in_batches_not_a_transaction_each(tmp_path: Path):
+    store = await SqliteStore.open(tmp_path / "c.sqlite3")
+    batches: list[int] = []
+    record_many = store.record_questions
+
+    async def counting(questions):
+        batches.append(len(questions))
+        await record_many(questions)
+
+    store.record_questions = counting  # type: ignore[method-assign]
+    recorder = Recorder(store, Metrics())
+    for n in range(300):
+        recorder.question(AskedQuestion(1, "abstained", text=f"question {n % 7}"))
+    await recorder.drain()
+
+    assert batches == [300]
+    assert [g.asked for g in await store.gaps(limit=7)] == [43] * 6 + [42]
+    await recorder.close()
+    await store.close()
+
+
 def test_a_bad_database_url_is_refused_without_repeating_it():
     with pytest.raises(ConfigError) as caught:
         load_settings(None, {"CONCIERGE_STORAGE_DATABASE_URL": "mysql://u:hunter2@db/x"})

@@ -159,6 +159,11 @@ async def _run_until_stopped(bot: ConciergeBot, token: str, stop: asyncio.Event)
 
     async def close_on_stop() -> None:
         await stop.wait()
+        if bot.in_flight:
+            log.info("stop requested: finishing %d answers first", bot.in_flight)
+            left = await bot.drain_handlers()
+            if left:
+                log.warning("stopping with %d answers unfinished", left)
         log.info("stop requested: closing the connection to Discord")
         await bot.close()
 

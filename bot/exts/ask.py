@@ -19,7 +19,7 @@ from bot.core.model import Answer, Result, Suggestion
 from bot.feedback import with_feedback
 from bot.metrics import channel_type
 from bot.storage import DM_GUILD_ID, AskedQuestion, Outcome
-from bot.views import NO_PINGS, answer_view, send_private, suggestions_view
+from bot.views import NO_PINGS, AnswerCache, AnyView, send_private, suggestions_view
 
 if TYPE_CHECKING:
     from bot.client import ConciergeBot
@@ -43,7 +43,7 @@ class Reply:
 
     content: str | None = None
     embed: discord.Embed | None = None
-    view: discord.ui.View | None = None
+    view: AnyView | None = None
 
     def kwargs(self) -> dict[str, Any]:
         """Keyword arguments for `send`, leaving out the parts there are none of."""
@@ -93,6 +93,7 @@ class Ask(commands.Cog):
     def __init__(self, bot: ConciergeBot) -> None:
         """Keep the bot; the "Find answer" menu is added to the tree on load."""
         self.bot = bot
+        self.answers = AnswerCache()
         self._topic_of = {entry.id: t.name for t in bot.kb.topics() for entry in t.entries}
         self.find_answer_menu = app_commands.ContextMenu(
             name="Find answer", callback=self.find_answer
@@ -118,8 +119,8 @@ class Ask(commands.Cog):
         """
         if isinstance(result, Answer):
             entry = result.entry
-            view = with_feedback(answer_view(entry, self.bot.kb), entry.id, asker_id)
-            return Reply(embed=render.entry_embed(entry), view=view)
+            embed, related = self.answers.answer(entry, self.bot.kb)
+            return Reply(embed=embed, view=with_feedback(related, entry.id, asker_id))
         if result.unsure and result.suggestions:
             return Reply(content=render.NOT_SURE, view=suggestions_view(result.suggestions))
         closest = [
@@ -148,6 +149,7 @@ class Ask(commands.Cog):
         private: bool = False,
     ) -> None:
         """Ask Concierge a question."""
+        self.bot.handling()
         decision = self.bot.antispam.check(
             interaction.user.id, interaction.channel_id or 0, question, public=not private
         )
@@ -182,6 +184,7 @@ class Ask(commands.Cog):
         self, interaction: discord.Interaction[Any], message: discord.Message
     ) -> None:
         """Answer another message's question in the channel, as a reply to it."""
+        self.bot.handling()
         me = self.bot.user
         question = strip_mention(message.content, me.id if me else 0)
         if not question:
@@ -230,6 +233,7 @@ class Ask(commands.Cog):
         in_dm = message.guild is None
         if not in_dm and (me not in message.mentions or not self._mentions_allowed(message)):
             return
+        self.bot.handling()
         question = strip_mention(message.content, me.id)
         decision = self.bot.antispam.check(message.author.id, message.channel.id, question)
         if decision.verdict is Verdict.COOLDOWN:

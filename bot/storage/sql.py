@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import secrets
 import time
+from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -112,30 +113,53 @@ class SqlStore:
 
     async def record_question(self, question: AskedQuestion) -> None:
         """Count the question; a gap is also counted by its normalised text."""
-        at = epoch(question.at)
-        entry_id = question.entry_id if question.outcome == "answered" else ""
+        await self.record_questions((question,))
+
+    async def record_questions(self, questions: Sequence[AskedQuestion]) -> None:
+        """Count many questions in one transaction, as `record_question` would count each.
+
+        Questions with the same day, outcome and entry (or the same gap) are summed first, so a
+        burst of them costs one statement per distinct count, not one transaction per question.
+        """
+        counts: dict[tuple[int, str, str, str], int] = {}
+        gaps: dict[tuple[int, str], tuple[int, int, int]] = {}  # asked, first seen, last seen
+        for question in questions:
+            entry_id = question.entry_id if question.outcome == "answered" else ""
+            key = (question.guild_id, _day(question.at), question.outcome, entry_id)
+            counts[key] = counts.get(key, 0) + 1
+            text = normalise_question(question.text) if question.is_gap else ""
+            if text:
+                at = epoch(question.at)
+                asked, first, last = gaps.get((question.guild_id, text), (0, at, at))
+                gaps[question.guild_id, text] = (asked + 1, min(first, at), max(last, at))
+        if not counts:
+            return
         async with self.transaction() as tx:
-            await tx.execute(
-                "INSERT INTO question_counts (guild_id, day, outcome, entry_id, asked) "
-                "VALUES ($1, $2, $3, $4, 1) ON CONFLICT (guild_id, day, outcome, entry_id) "
-                "DO UPDATE SET asked = question_counts.asked + 1",
-                question.guild_id,
-                _day(question.at),
-                question.outcome,
-                entry_id,
-            )
-            if question.is_gap:
+            for (guild_id, day, outcome, entry_id), asked in counts.items():
+                await tx.execute(
+                    "INSERT INTO question_counts (guild_id, day, outcome, entry_id, asked) "
+                    "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (guild_id, day, outcome, entry_id) "
+                    "DO UPDATE SET asked = question_counts.asked + excluded.asked",
+                    guild_id,
+                    day,
+                    outcome,
+                    entry_id,
+                    asked,
+                )
+            for (guild_id, text), (asked, first, last) in gaps.items():
                 await tx.execute(
                     "INSERT INTO gaps (guild_id, question, asked, first_seen, last_seen) "
-                    "VALUES ($1, $2, 1, $3, $3) ON CONFLICT (guild_id, question) DO UPDATE SET "
-                    "asked = gaps.asked + 1, "
+                    "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (guild_id, question) DO UPDATE SET "
+                    "asked = gaps.asked + excluded.asked, "
                     "first_seen = CASE WHEN excluded.first_seen < gaps.first_seen "
                     "THEN excluded.first_seen ELSE gaps.first_seen END, "
                     "last_seen = CASE WHEN excluded.last_seen > gaps.last_seen "
                     "THEN excluded.last_seen ELSE gaps.last_seen END",
-                    question.guild_id,
-                    normalise_question(question.text),
-                    at,
+                    guild_id,
+                    text,
+                    asked,
+                    first,
+                    last,
                 )
 
     async def record_vote(self, vote: Vote) -> VoteChange:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import re
+import sqlite3
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -56,15 +58,37 @@ class SqliteStore(SqlStore):
 
     @classmethod
     async def open(cls, path: str | Path) -> SqliteStore:
-        """Open (or create) the file, switch on WAL, and apply pending migrations."""
+        """Open (or create) the file, switch on WAL, and apply pending migrations.
+
+        Switching a new file to WAL needs it to itself, and SQLite does not wait for that
+        (busy_timeout does not apply): processes starting together retry for a few seconds.
+        """
+        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+        while True:
+            try:
+                return await cls._open_once(path)
+            except sqlite3.OperationalError as error:
+                if "locked" not in str(error) or time.monotonic() > deadline:
+                    raise
+                await asyncio.sleep(0.05)
+
+    @classmethod
+    async def _open_once(cls, path: str | Path) -> SqliteStore:
         target = Path(path)
         if str(target) != ":memory:":
             target.parent.mkdir(parents=True, exist_ok=True)
         db = await aiosqlite.connect(str(target), isolation_level=None)
         try:
-            await db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            await db.execute("PRAGMA journal_mode = WAL")
-            await db.execute("PRAGMA synchronous = FULL")
+            for pragma in (
+                f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}",
+                "PRAGMA journal_mode = WAL",
+                "PRAGMA synchronous = FULL",
+            ):
+                # Read to the end and close: a PRAGMA that returns a row (journal_mode does)
+                # leaves its statement "in progress" until its cursor is collected, and then
+                # the first COMMIT fails, depending on when the garbage collector runs.
+                async with db.execute(pragma) as cursor:
+                    await cursor.fetchall()
             store = cls(db, str(target))
             await store.prepare()
         except BaseException:

@@ -218,6 +218,29 @@ async def test_stats_count_outcomes_and_answers_per_entry(store: Store):
     assert (await store.stats()).asked == 7
 
 
+async def test_a_batch_of_questions_counts_as_each_one_would(store: Store):
+    batch = [
+        gap("What's the runtime?", at=T0 + timedelta(hours=2)),
+        gap("what's the RUNTIME", at=T0),
+        gap("whats the runtime", guild_id=OTHER_GUILD),
+        gap("   "),
+        *[AskedQuestion(GUILD, "answered", entry_id="faq-director") for _ in range(3)],
+        gap("sequel?", outcome="suggested"),
+    ]
+    await store.record_question(gap("what's the runtime", at=T0 + timedelta(hours=1)))
+
+    await store.record_questions(batch)  # type: ignore[attr-defined]
+
+    [runtime, sequel] = await store.gaps(guild_id=GUILD)
+    assert (runtime.question, runtime.asked) == ("what's the runtime", 3)
+    assert (runtime.first_seen, runtime.last_seen) == (T0, T0 + timedelta(hours=2))
+    assert (sequel.question, sequel.asked) == ("sequel", 1)
+    stats = await store.stats(guild_id=GUILD)
+    assert stats.questions == {"answered": 3, "suggested": 1, "abstained": 4}
+    assert {e.entry_id: e.answered for e in stats.entries} == {"faq-director": 3}
+    assert await store.count_gaps() == 3
+
+
 async def test_stats_before_any_question(store: Store):
     stats = await store.stats(guild_id=GUILD)
     assert stats.asked == 0 and stats.answer_rate is None and stats.entries == ()
