@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from bot.config import Settings
-from bot.core import Engine, KnowledgeBaseError, load_knowledge_base
+from bot.core import Engine, KnowledgeBase, KnowledgeBaseError, load_knowledge_base
 
 
 def load_settings_for(args: argparse.Namespace) -> Settings:
@@ -28,15 +28,22 @@ def data_dir_for(args: argparse.Namespace, settings: Settings) -> Path:
     return Path(explicit) if explicit else Path(settings.knowledge.data_dir)
 
 
+def load_or_report(args: argparse.Namespace, settings: Settings) -> KnowledgeBase | None:
+    """The knowledge base from --data or the configured directory; None after printing why."""
+    data_dir = data_dir_for(args, settings)
+    try:
+        return load_knowledge_base(data_dir)
+    except KnowledgeBaseError as error:
+        print(f"error: {data_dir}: {error}", file=sys.stderr)
+        return None
+
+
 def build_engine(args: argparse.Namespace) -> Engine | None:
     """Load settings and the knowledge base; print every problem and return None on failure."""
     try:
         settings = load_settings_for(args)
-        kb = load_knowledge_base(data_dir_for(args, settings))
-    except KnowledgeBaseError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return None
     except (ValueError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return None
-    return Engine(kb, settings.answer)
+    kb = load_or_report(args, settings)
+    return None if kb is None else Engine(kb, settings.answer)

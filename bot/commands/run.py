@@ -25,8 +25,9 @@ import discord
 import yarl
 
 from bot.client import ConciergeBot, create_bot
+from bot.commands._engine import data_dir_for, load_or_report
 from bot.config import ConfigError, Settings, load_settings, load_token
-from bot.core import Engine, KnowledgeBase, KnowledgeBaseError, load_knowledge_base
+from bot.core import Engine, KnowledgeBase
 from bot.health import HealthServer
 from bot.logging_setup import configure_logging, protect_secret
 from bot.storage import describe, open_store
@@ -85,11 +86,9 @@ def run(args: argparse.Namespace) -> int:
         password = urllib.parse.urlsplit(settings.storage.database_url).password
         protect_secret(urllib.parse.unquote(password or ""))
         protect_secret(password or "")
-    data_dir = Path(getattr(args, "data", None) or settings.knowledge.data_dir)
-    try:
-        kb = load_knowledge_base(data_dir)
-    except KnowledgeBaseError as error:
-        print(f"error: {data_dir}: {error}", file=sys.stderr)
+    data_dir = data_dir_for(args, settings)
+    kb = load_or_report(args, settings)
+    if kb is None:
         return 1
     engine = Engine(kb, settings.answer)
     log.info("knowledge base %s loaded: %d entries", data_dir, len(kb.entries))

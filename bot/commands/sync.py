@@ -18,9 +18,10 @@ from pathlib import Path
 import discord
 
 from bot.client import ConciergeBot, create_bot
+from bot.commands._engine import load_or_report
 from bot.commands.run import use_discord_endpoints
 from bot.config import ConfigError, Settings, load_settings, load_token
-from bot.core import Engine, KnowledgeBaseError, load_knowledge_base
+from bot.core import Engine
 from bot.logging_setup import configure_logging, protect_secret
 
 HELP = "register the slash commands with Discord (one server with --guild ID, else globally)"
@@ -78,11 +79,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     protect_secret(token)
-    data_dir = Path(getattr(args, "data", None) or settings.knowledge.data_dir)
-    try:
-        kb = load_knowledge_base(data_dir)
-    except KnowledgeBaseError as error:
-        print(f"error: {data_dir}: {error}", file=sys.stderr)
+    kb = load_or_report(args, settings)
+    if kb is None:
         return 1
     use_discord_endpoints(settings.discord.api_base_url, settings.discord.gateway_url)
     bot = create_bot(settings, kb, Engine(kb, settings.answer), sync_dev_guild=False)
