@@ -123,7 +123,7 @@ class Index:
                     in_head.update(dict.fromkeys(terms, 1.0))
             self.head_fields.append(tuple(head_fields))
             for passage in _passages(entry.text):
-                weighted = shared.copy()
+                weighted: Counter[str] = Counter()
                 length = shared_length
                 found: dict[str, list[str]] = {}
                 for text, weight, kind in _body(passage, settings):
@@ -131,6 +131,8 @@ class Index:
                     found[kind] = terms
                     length += len(terms) * weight
                     _count(weighted, terms, weight)
+                for term, count in shared.items():  # the few title, alias and tag terms
+                    weighted[term] += count
                 doc = len(doc_entry)
                 every.add(doc, weighted)
                 heads.add(doc, in_head)
@@ -176,7 +178,7 @@ class Index:
                 cache.setdefault(w, "" if is_stopword(w) else stem(w)) if s is None else s
                 for w, s in zip(folded, stems, strict=True)
             ]
-        terms = [s for s in stems if s]
+        terms: list[str] = list(filter(None, stems))
         spans = self.glossary.spans(folded)
         for _, _, keys in spans:
             terms.extend(keys)

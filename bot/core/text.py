@@ -25,6 +25,7 @@ _LINE_MARKUP = re.compile(r"(?m)^\s*(?:>{1,3}|#{1,3}|-#)\s+")
 # A word, with an inner apostrophe ("isn't") but without a possessive 's, which findall drops.
 _WORD = re.compile(r"([^\W_]+(?:'(?!s\b)[^\W_]+)?)(?:'s\b)?", re.UNICODE)
 _ENGLISH = snowballstemmer.stemmer("english")
+_PLAIN_WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _LETTER_RUN = re.compile(r"([^\W\d_])\1{2,}")  # three or more of one letter: chat elongation
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u00b4": "'"})
 
@@ -64,7 +65,9 @@ def fold(text: str) -> str:
 
 def words(text: str) -> list[str]:
     """Split folded text into words; possessive 's is dropped, hyphens split words."""
-    found: list[str] = _WORD.findall(fold(text))
+    folded = fold(text)
+    # Most text has no apostrophe at all: then the plain pattern is enough, and faster.
+    found: list[str] = (_WORD if "'" in folded else _PLAIN_WORD).findall(folded)
     return found
 
 
