@@ -5,7 +5,7 @@ Served next to the Discord API, under /_fake/ (nothing the bot calls):
 - GET  /_fake/status: whether the bot's session is up, and request counts by status.
 - POST /_fake/load: `{"questions": [{"kind": "mention"|"slash", "text": ...}], "rate": r}`
   dispatches each question, as fast as the connection takes them (rate null) or `r` a second,
-  each from a new person, spread over the guild's channels; answers with their ids and the
+  each from a new person, spread over the channels of every guild; answers with their ids and the
   time.monotonic() each was written to the gateway.
 - POST /_fake/replies: `{"ids": [...]}` -> `{"replied": {id: time of the first reply}}`.
 

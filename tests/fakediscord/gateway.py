@@ -1,14 +1,21 @@
 """The gateway: a websocket speaking Discord's protocol (v10, JSON, optional zlib-stream).
 
 HELLO with the heartbeat interval; every heartbeat (op 1) answered with op 11; IDENTIFY checked
-(token, intents, privileged intents the application has not enabled: close 4014) and answered with
-READY, then GUILD_CREATE; RESUME of a known session replays the events the bot missed and ends with
-RESUMED, an unknown or refused one gets INVALID_SESSION (op 9, not resumable). With
-`compress=zlib-stream` every payload goes through one zlib stream per connection, each ended with a
-Z_SYNC_FLUSH (the 00 00 ff ff suffix discord.py waits for), large ones split over two frames.
+(token, intents, privileged intents the application has not enabled: close 4014, a malformed shard:
+close 4010) and answered with READY, then GUILD_CREATE for each guild of the session's shard;
+RESUME of a known session replays the events the bot missed and ends with RESUMED, an unknown or
+refused one gets INVALID_SESSION (op 9, not resumable). With `compress=zlib-stream` every payload
+goes through one zlib stream per connection, each ended with a Z_SYNC_FLUSH (the 00 00 ff ff suffix
+discord.py waits for), large ones split over two frames.
 
 Drills for tests: close a connection with a code, drop it without a close frame, ask the bot to
 reconnect (op 7), invalidate its session (op 9), send any raw text as a frame.
+
+Sharding as Discord does it: a session identified with `shard: [i, n]` is sent only the guilds with
+`(guild_id >> 22) % n == i` (in READY and as GUILD_CREATE), and a guild's events go only to the
+session of its shard; direct messages go to shard 0. A session identified without a shard owns
+every guild. When several sessions could take an event, the one identified (or resumed) last does.
+The drills act on the session identified or resumed last (`current`).
 """
 
 from __future__ import annotations
@@ -86,6 +93,15 @@ class Session:
     connection: Connection | None = None
     resumable: bool = True
 
+    def owns(self, guild_id: str | None) -> bool:
+        """Whether Discord sends this guild's events (None: direct messages) to this session."""
+        if self.shard is None:
+            return True
+        shard_id, shard_count = self.shard
+        if guild_id is None:
+            return shard_id == 0
+        return p.shard_of(guild_id, shard_count) == shard_id
+
 
 class Gateway:
     """All gateway connections and sessions of one fake."""
@@ -96,6 +112,8 @@ class Gateway:
         self.sessions: dict[str, Session] = {}
         self.connections: list[Connection] = []
         self.current: Session | None = None
+        # The latest session of each shard (None: unsharded), the one activated last at the end.
+        self.active: dict[tuple[int, int] | None, Session] = {}
         self.refuse_resume = False
         self.ready = asyncio.Event()
 
@@ -196,18 +214,21 @@ class Gateway:
             await self.close(connection, 4014, "disallowed intent(s)")
             return
         shard = data.get("shard")
+        if shard is not None and not _valid_shard(shard):
+            await self.close(connection, 4010, "invalid shard")
+            return
         session = Session(secrets.token_hex(16), intents, shard)
         self.sessions[session.session_id] = session
         session.connection = connection
         connection.session = session
-        self.current = session
+        self._activate(session)
         world = self.fake.world
-        in_shard = shard is None or (int(world.guild_id) >> 22) % shard[1] == shard[0]
+        guild_ids = [guild_id for guild_id in world.guilds if session.owns(guild_id)]
         ready: dict[str, Any] = {
             "v": int(API_VERSION),
             "user": world.bot_user,
             "user_settings": {},
-            "guilds": [{"id": world.guild_id, "unavailable": True}] if in_shard else [],
+            "guilds": [{"id": guild_id, "unavailable": True} for guild_id in guild_ids],
             "private_channels": [],
             "presences": [],
             "relationships": [],
@@ -223,9 +244,18 @@ class Gateway:
         if shard is not None:
             ready["shard"] = shard
         await self._dispatch_to(session, "READY", ready)
-        if in_shard and intents & p.GUILDS:
-            await self._dispatch_to(session, "GUILD_CREATE", world.guild_create())
+        if intents & p.GUILDS:
+            for guild_id in guild_ids:
+                await self._dispatch_to(session, "GUILD_CREATE", world.guild_create(guild_id))
         self.ready.set()
+
+    def _activate(self, session: Session) -> None:
+        """Make `session` its shard's session, and the one the drills act on."""
+        shard = session.shard
+        key = (shard[0], shard[1]) if shard is not None else None
+        self.active.pop(key, None)
+        self.active[key] = session
+        self.current = session
 
     async def _resume(self, connection: Connection, data: Any) -> None:
         session = self.sessions.get(data.get("session_id", "")) if isinstance(data, dict) else None
@@ -244,7 +274,7 @@ class Gateway:
             await self.close(previous, 4000, "session resumed elsewhere")
         session.connection = connection
         connection.session = session
-        self.current = session
+        self._activate(session)
         for number, text in list(session.events):
             if number > seq:
                 await connection.send_text(text)
@@ -273,9 +303,31 @@ class Gateway:
             return None
         return await self._dispatch_to(session, event, data)
 
-    def intents(self) -> int:
-        """The intents of the current session (0 before the first IDENTIFY)."""
-        return self.current.intents if self.current else 0
+    def owner(self, guild_id: str | None) -> Session | None:
+        """The session Discord sends this guild's events (None: direct messages) to."""
+        for session in reversed(self.active.values()):
+            if session.owns(guild_id):
+                return session
+        return None
+
+    async def dispatch_for(
+        self, guild_id: str | None, event: str, data: Any, *, needs: int = 0
+    ) -> int | None:
+        """Dispatch an event of a guild (None: a DM) to the session of the guild's shard, if it
+        subscribed to `needs` (intent bits)."""
+        session = self.owner(guild_id)
+        if session is None:
+            if self.current is None:
+                raise RuntimeError("the bot has no gateway session yet")
+            raise RuntimeError(f"no gateway session has the shard of guild {guild_id}")
+        if needs and not session.intents & needs:
+            return None
+        return await self._dispatch_to(session, event, data)
+
+    def intents(self, guild_id: str | None = None) -> int:
+        """The intents of the session that gets this guild's events (0 when there is none)."""
+        session = self.owner(guild_id)
+        return session.intents if session else 0
 
     # drills -------------------------------------------------------------------------------
 
@@ -328,3 +380,13 @@ class Gateway:
         if connection is None:
             raise RuntimeError("no live gateway connection")
         await connection.send_text(text)
+
+
+def _valid_shard(shard: Any) -> bool:
+    """Whether IDENTIFY's `shard` is `[shard_id, shard_count]` with `0 <= shard_id < count`."""
+    return (
+        isinstance(shard, list)
+        and len(shard) == 2
+        and all(type(number) is int for number in shard)
+        and 0 <= shard[0] < shard[1]
+    )

@@ -60,6 +60,26 @@ class Snowflakes:
             self._last = value
             return str(value)
 
+    def for_shard(self, shard_id: int, shard_count: int) -> str:
+        """A new id Discord routes to shard `shard_id` of `shard_count`, as it routes a guild's
+        events: `(id >> 22) % shard_count == shard_id` (its millisecond part picks the shard)."""
+        if not 0 <= shard_id < shard_count:
+            raise ValueError(f"no shard {shard_id} of {shard_count}")
+        with self._lock:
+            ms = max(int(time.time() * 1000) - DISCORD_EPOCH_MS, self._last >> 22)
+            ms += (shard_id - ms) % shard_count
+            value = (ms << 22) | (1 << 17) | (next(self._counter) & 0xFFF)
+            if value <= self._last:
+                ms += shard_count
+                value = (ms << 22) | (1 << 17) | (next(self._counter) & 0xFFF)
+            self._last = value
+            return str(value)
+
+
+def shard_of(guild_id: str | int, shard_count: int) -> int:
+    """The shard Discord sends a guild's events to."""
+    return (int(guild_id) >> 22) % shard_count
+
 
 def iso_now() -> str:
     """The current time as Discord writes timestamps."""

@@ -221,7 +221,7 @@ class Rest:
         if params["application_id"] != self.world.application_id:
             return 403, {"message": "Missing Access", "code": 50001}
         guild_id = params.get("guild_id")
-        if guild_id is not None and guild_id != self.world.guild_id:
+        if guild_id is not None and guild_id not in self.world.guilds:
             return 403, {"message": "Missing Access", "code": 50001}
         return 200, self.world.register_commands(guild_id, body or [])
 

@@ -52,7 +52,8 @@ class FakeConfig:
     interaction_deadline: float = INTERACTION_DEADLINE
     privileged_intents_enabled: int = 0  # bits of the privileged intents the app may use
     ack_heartbeats: bool = True
-    channel_count: int = 3
+    channel_count: int = 3  # text channels in each guild
+    guild_shards: int = 1  # one guild per shard of this many, the i-th routed to shard i
     port: int = 0
     extra_routes: tuple[Callable[[FakeDiscord, web.Application], None], ...] = ()
 
@@ -64,7 +65,11 @@ class FakeDiscord:
         """Set up the world; nothing listens until `start`."""
         self.config = config or FakeConfig()
         bot_user_id = p.user_id_from_token(self.config.token) or BOT_USER_ID
-        self.world = World(bot_user_id=bot_user_id, channel_count=self.config.channel_count)
+        self.world = World(
+            bot_user_id=bot_user_id,
+            channel_count=self.config.channel_count,
+            guild_shards=self.config.guild_shards,
+        )
         self.recorder = Recorder()
         self.validator = shared_validator() if self.config.validate else None
         self.limiter = RateLimiter(self.config.policy)
@@ -196,20 +201,49 @@ class FakeDiscord:
 
         self.run(ready, timeout + 1)
 
+    def wait_until_shard_ready(
+        self, shard_id: int, shard_count: int, timeout: float = 20.0
+    ) -> None:
+        """Wait until a session identified as shard `[shard_id, shard_count]` has been sent READY
+        (or RESUMED) and its connection is up."""
+
+        def up() -> bool:
+            session = self.gateway.active.get((shard_id, shard_count))
+            if session is None or session.connection is None:
+                return False
+            return session.connection.live and session.seq > 0
+
+        deadline = time.monotonic() + timeout
+        while not self._on_loop(up):
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"shard [{shard_id}, {shard_count}] never became ready")
+            time.sleep(0.05)
+
     def new_user(self, name: str | None = None) -> dict[str, Any]:
         """A new person in the server."""
         return self._on_loop(lambda: self.world.new_user(name))
 
-    def new_channel(self, name: str | None = None) -> str:
-        """A new text channel (announced with CHANNEL_CREATE when the bot is connected)."""
+    def new_channel(self, name: str | None = None, *, guild_id: str | None = None) -> str:
+        """A new text channel in a guild (default: the default guild), announced with
+        CHANNEL_CREATE to the session of the guild's shard when the bot has one."""
 
         async def create() -> str:
-            channel = self.world.new_channel(name)
-            if self.gateway.current is not None:
-                await self.gateway.dispatch("CHANNEL_CREATE", channel, needs=p.GUILDS)
+            channel = self.world.new_channel(name, guild_id=guild_id)
+            if self.gateway.owner(channel["guild_id"]) is not None:
+                await self.gateway.dispatch_for(
+                    channel["guild_id"], "CHANNEL_CREATE", channel, needs=p.GUILDS
+                )
             return str(channel["id"])
 
         return self.run(create)
+
+    def guild_ids(self) -> list[str]:
+        """The ids of the bot's guilds, the default guild first."""
+        return self._on_loop(lambda: list(self.world.guilds))
+
+    def channel_in(self, guild_id: str) -> str:
+        """The first text channel of a guild."""
+        return self._on_loop(lambda: self.world.first_channel(guild_id))
 
     def message(self, message_id: str) -> dict[str, Any]:
         """A stored message (a person's or the bot's) as Discord has it now."""
@@ -218,9 +252,11 @@ class FakeDiscord:
     # acting as Discord's users ----------------------------------------------------------------
 
     async def deliver_message(self, data: dict[str, Any]) -> None:
-        """MESSAGE_CREATE under Discord's message-content rule, to the bot if it subscribed."""
-        intents = self.gateway.intents()
-        in_dm = "guild_id" not in data
+        """MESSAGE_CREATE under Discord's message-content rule, to the session of the message's
+        guild's shard (shard 0 for a DM) if it subscribed."""
+        guild_id = data.get("guild_id")
+        intents = self.gateway.intents(guild_id)
+        in_dm = guild_id is None
         bot_id = self.world.bot_user["id"]
         sees_content = (
             intents & p.MESSAGE_CONTENT
@@ -230,17 +266,17 @@ class FakeDiscord:
         )
         shown = data if sees_content else p.blank_content(data)
         needs = p.DIRECT_MESSAGES if in_dm else p.GUILD_MESSAGES
-        await self.gateway.dispatch("MESSAGE_CREATE", shown, needs=needs)
+        await self.gateway.dispatch_for(guild_id, "MESSAGE_CREATE", shown, needs=needs)
         self.recorder.dispatched(data["id"], time.monotonic())
 
     def send_message(
         self, content: str, *, channel_id: str | None = None, author: dict[str, Any] | None = None
     ) -> dict[str, Any]:
-        """A person writes `content` in a guild channel (default: the first one)."""
+        """A person writes `content` in a guild channel (default: the default guild's first)."""
 
         async def send() -> dict[str, Any]:
             person = author or self.world.new_user()
-            channel = channel_id or next(iter(self.world.channels))
+            channel = channel_id or self.world.first_channel()
             data = self.world.user_message(person, channel, content)
             await self.deliver_message(data)
             return data
@@ -276,23 +312,27 @@ class FakeDiscord:
         author: dict[str, Any] | None,
         message_data: dict[str, Any] | None = None,
     ) -> str:
-        """INTERACTION_CREATE (always delivered: interactions need no intent); its id."""
+        """INTERACTION_CREATE (always delivered: interactions need no intent) to the session of
+        the channel's guild's shard (shard 0 for a DM); its id."""
         person = author or self.world.new_user()
-        channel = channel_id or next(iter(self.world.channels))
+        channel = channel_id or self.world.first_channel()
         payload = self.world.new_interaction(
             kind, data, person, channel, message_data=message_data, now=time.monotonic()
         )
-        await self.gateway.dispatch("INTERACTION_CREATE", payload)
+        await self.gateway.dispatch_for(payload.get("guild_id"), "INTERACTION_CREATE", payload)
         self.recorder.dispatched(payload["id"], time.monotonic())
         return str(payload["id"])
 
-    def _command_data(self, name: str, kind: int, options: list[dict[str, Any]]) -> dict[str, Any]:
+    def _command_data(
+        self, name: str, kind: int, options: list[dict[str, Any]], channel_id: str | None = None
+    ) -> dict[str, Any]:
         data: dict[str, Any] = {"id": self.world.command_id(name, kind), "name": name, "type": kind}
         if options:
             data["options"] = options
-        guild_commands = self.world.commands.get(self.world.guild_id, [])
+        guild_id = self.world.guild_of(channel_id or self.world.first_channel())
+        guild_commands = self.world.commands.get(guild_id, []) if guild_id else []
         if any(command["name"] == name for command in guild_commands):
-            data["guild_id"] = self.world.guild_id
+            data["guild_id"] = guild_id
         return data
 
     def slash(
@@ -306,7 +346,7 @@ class FakeDiscord:
         """A person runs `/name` with these option values; returns the interaction id."""
 
         async def send() -> str:
-            data = self._command_data(name, p.CHAT_INPUT, _options(options or {}))
+            data = self._command_data(name, p.CHAT_INPUT, _options(options or {}), channel_id)
             return await self.deliver_interaction(
                 p.APPLICATION_COMMAND, data, channel_id=channel_id, author=author
             )
@@ -326,7 +366,7 @@ class FakeDiscord:
 
         async def send() -> str:
             focused = {"type": 3, "name": option, "value": typed, "focused": True}
-            data = self._command_data(name, p.CHAT_INPUT, [focused])
+            data = self._command_data(name, p.CHAT_INPUT, [focused], channel_id)
             return await self.deliver_interaction(
                 p.AUTOCOMPLETE, data, channel_id=channel_id, author=author
             )
@@ -358,7 +398,7 @@ class FakeDiscord:
 
         async def send() -> str:
             target = self.world.messages[target_id]
-            data = self._command_data(name, p.MESSAGE_COMMAND, [])
+            data = self._command_data(name, p.MESSAGE_COMMAND, [], target["channel_id"])
             data["target_id"] = target_id
             data["resolved"] = {"messages": {target_id: target}}
             return await self.deliver_interaction(
@@ -460,11 +500,14 @@ class FakeDiscord:
 
         return self.recorder.wait_for(probe, timeout, f"gateway connection {number} to close")
 
-    def sent_events(self, event: str) -> list[dict[str, Any]]:
-        """The `d` of every `event` dispatch the current session was sent (or will be on RESUME)."""
+    def sent_events(
+        self, event: str, *, shard: tuple[int, int] | None = None
+    ) -> list[dict[str, Any]]:
+        """The `d` of every `event` dispatch the current session (or the latest session of
+        `shard`, `(shard_id, shard_count)`) was sent (or will be on RESUME)."""
 
         def collect() -> list[dict[str, Any]]:
-            session = self.gateway.current
+            session = self.gateway.current if shard is None else self.gateway.active.get(shard)
             if session is None:
                 return []
             payloads = (json.loads(text) for _, text in session.events)

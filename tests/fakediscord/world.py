@@ -1,5 +1,9 @@
-"""What the fake Discord knows: the bot and its application, one server, its channels, the people
-who write in them, every message, every interaction and the registered commands.
+"""What the fake Discord knows: the bot and its application, its servers (one unless asked for
+more), their channels, the people who write in them, every message, every interaction and the
+registered commands.
+
+With `guild_shards = n` there is one server per shard of n: the i-th has an id Discord routes to
+shard i (`(guild_id >> 22) % n == i`). The first server is the default one (`guild_id`).
 
 Only the fake's event loop thread changes a `World`; tests read it through `FakeDiscord`.
 """
@@ -38,19 +42,30 @@ class InteractionState:
         return self.callback_type is not None
 
 
-class World:
-    """The bot's Discord: users, one guild with text channels, DMs, messages and interactions."""
+@dataclass(slots=True)
+class Guild:
+    """One server the bot is in."""
 
-    def __init__(self, *, bot_user_id: str, channel_count: int = 3) -> None:
-        """A bot user (id from its token), its application, and a guild with a few channels."""
+    id: str
+    name: str
+    channel_ids: list[str] = field(default_factory=list)
+
+
+class World:
+    """The bot's Discord: users, guilds with text channels, DMs, messages and interactions."""
+
+    def __init__(self, *, bot_user_id: str, channel_count: int = 3, guild_shards: int = 1) -> None:
+        """A bot user (id from its token), its application, and a guild with a few channels for
+        each of `guild_shards` shards (the i-th routed to shard i)."""
+        if guild_shards < 1:
+            raise ValueError("guild_shards must be at least 1")
         self.ids = p.Snowflakes()
         self.bot_user = p.user(bot_user_id, "Concierge", bot=True)
         self.owner = p.user(self.ids.next(), "Server Owner")
         self.application = p.application(bot_user_id, self.owner)
         self.application_id = bot_user_id
-        self.guild_id = self.ids.next()
-        self.guild_name = "Ballerina Fans"
-        self.channels: dict[str, dict[str, Any]] = {}
+        self.guilds: dict[str, Guild] = {}
+        self.channels: dict[str, dict[str, Any]] = {}  # the text channels of every guild
         self.dm_channels: dict[str, dict[str, Any]] = {}
         self._dm_by_user: dict[str, str] = {}
         self.users: dict[str, dict[str, Any]] = {self.owner["id"]: self.owner}
@@ -58,10 +73,31 @@ class World:
         self.interactions: dict[str, InteractionState] = {}
         self._by_token: dict[str, InteractionState] = {}
         self.commands: dict[str | None, list[dict[str, Any]]] = {}
-        for number in range(channel_count):
-            self.new_channel(f"general-{number}")
+        for shard in range(guild_shards):
+            name = "Ballerina Fans" if shard == 0 else f"Ballerina Fans {shard + 1}"
+            guild_id = self.ids.for_shard(shard, guild_shards) if guild_shards > 1 else None
+            self.new_guild(name, guild_id=guild_id, channel_count=channel_count)
+        self.guild_id = next(iter(self.guilds))  # the default guild
+        self.guild_name = self.guilds[self.guild_id].name
 
     # people and places ------------------------------------------------------------------------
+
+    def new_guild(self, name: str, *, guild_id: str | None = None, channel_count: int = 3) -> Guild:
+        """A new guild the bot is in, with `channel_count` text channels."""
+        guild = Guild(guild_id or self.ids.next(), name)
+        self.guilds[guild.id] = guild
+        for number in range(channel_count):
+            self.new_channel(f"general-{number}", guild_id=guild.id)
+        return guild
+
+    def guild_of(self, channel_id: str) -> str | None:
+        """The guild a channel is in (None for a DM channel or an unknown one)."""
+        channel = self.channels.get(channel_id)
+        return str(channel["guild_id"]) if channel is not None else None
+
+    def first_channel(self, guild_id: str | None = None) -> str:
+        """The first text channel of a guild (default: the default guild)."""
+        return self.guilds[guild_id or self.guild_id].channel_ids[0]
 
     def new_user(self, name: str | None = None) -> dict[str, Any]:
         """A new person in the server."""
@@ -70,13 +106,17 @@ class World:
         self.users[user_id] = person
         return person
 
-    def new_channel(self, name: str | None = None) -> dict[str, Any]:
-        """A new text channel in the guild."""
+    def new_channel(
+        self, name: str | None = None, *, guild_id: str | None = None
+    ) -> dict[str, Any]:
+        """A new text channel in a guild (default: the default guild)."""
+        guild = self.guilds[guild_id or self.guild_id]
         channel_id = self.ids.next()
         channel = p.text_channel(
-            channel_id, self.guild_id, name or f"channel-{channel_id[-5:]}", len(self.channels)
+            channel_id, guild.id, name or f"channel-{channel_id[-5:]}", len(guild.channel_ids)
         )
         self.channels[channel_id] = channel
+        guild.channel_ids.append(channel_id)
         return channel
 
     def dm_channel_for(self, person: dict[str, Any]) -> dict[str, Any]:
@@ -92,14 +132,15 @@ class World:
         """A guild or DM channel by id."""
         return self.channels.get(channel_id) or self.dm_channels.get(channel_id)
 
-    def guild_create(self) -> dict[str, Any]:
-        """The GUILD_CREATE payload for the guild as it is now."""
+    def guild_create(self, guild_id: str | None = None) -> dict[str, Any]:
+        """The GUILD_CREATE payload for a guild (default: the default guild) as it is now."""
+        guild = self.guilds[guild_id or self.guild_id]
         bot_member = p.member(self.bot_user)
         return p.guild_create(
-            self.guild_id,
-            self.guild_name,
+            guild.id,
+            guild.name,
             self.owner["id"],
-            list(self.channels.values()),
+            [self.channels[channel_id] for channel_id in guild.channel_ids],
             bot_member,
             member_count=len(self.users) + 1,
         )
@@ -110,7 +151,7 @@ class World:
         self, person: dict[str, Any], channel_id: str, content: str, **extra: Any
     ) -> dict[str, Any]:
         """A message `person` writes in a channel (guild or DM), complete, as Discord stores it."""
-        guild_id = self.guild_id if channel_id in self.channels else None
+        guild_id = self.guild_of(channel_id)
         mentions = []
         for user_id in p.mentioned_ids(content):
             known = self.bot_user if user_id == self.bot_user["id"] else self.users.get(user_id)
@@ -156,8 +197,9 @@ class World:
             flags=(body.get("flags") or 0) | flags,
             message_reference=reference,
         )
-        if channel_id in self.channels:
-            data["guild_id"] = self.guild_id
+        guild_id = self.guild_of(channel_id)
+        if guild_id is not None:
+            data["guild_id"] = guild_id
         self.messages[data["id"]] = data
         return data
 
@@ -177,7 +219,7 @@ class World:
         channel = self.channel(channel_id)
         if channel is None:
             raise KeyError(f"no channel {channel_id}")
-        guild_id = self.guild_id if channel_id in self.channels else None
+        guild_id = self.guild_of(channel_id)
         interaction_id = self.ids.next()
         token = "aW50ZXJhY3Rpb246" + secrets.token_urlsafe(48)
         state = InteractionState(

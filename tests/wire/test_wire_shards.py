@@ -1,24 +1,42 @@
 """Two processes splitting the shards of one bot, as docs/compose.sharded.yaml runs them.
 
 Each process is `python -m bot run` with `discord.sharded`, `shard_count = 2` and its own
-`shard_ids`. Both must IDENTIFY with their own shard, `[id, 2]`; each gets only its shard's
-servers, and answers the questions Discord routes to it. Discord sends a server's events to the
-shard `(server_id >> 22) % shard_count`. The fake has one server (which shard owns it depends on
-when its id was made) and sends events to the session that identified last, so the other shard
-starts first and the owner second: the fake then routes as Discord would.
+`shard_ids`. The fake holds two servers whose ids Discord routes to different shards (guild A to
+shard 0, guild B to shard 1: `(guild_id >> 22) % 2`), and, as Discord does, sends each session only
+its shard's servers and each server's events only to the session of its shard. With both processes
+connected at once, each must IDENTIFY as its own shard and answer exactly the questions asked in
+its own server.
 """
 
 from __future__ import annotations
 
+import json
 import socket
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
-from tests.fakediscord import FakeDiscord, start_bot
+import aiohttp
+import pytest
+
+from tests.fakediscord import BotExited, BotProcess, FakeConfig, FakeDiscord, bot_environment
+from tests.fakediscord.payloads import shard_of
 
 IDENTIFY = 2
 SHARD_COUNT = 2
+SHARDS = (0, 1)
+CREATE_MESSAGE = "POST /channels/{channel_id}/messages"
+GUILDS_AND_MESSAGES = 1 | 1 << 9 | 1 << 12
+
+
+@pytest.fixture(scope="module")
+def fake() -> Iterator[FakeDiscord]:
+    """A fake Discord with one server for each of two shards."""
+    config = FakeConfig(heartbeat_interval_ms=1000, guild_shards=SHARD_COUNT)
+    with FakeDiscord(config) as server:
+        yield server
 
 
 def free_port() -> int:
@@ -42,7 +60,7 @@ def answered(text: str) -> float:
     return total
 
 
-def wait_for(probe, timeout: float = 15.0, what: str = "a condition"):
+def wait_for(probe, timeout: float = 10.0, what: str = "a condition"):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = probe()
@@ -52,17 +70,89 @@ def wait_for(probe, timeout: float = 15.0, what: str = "a condition"):
     raise AssertionError(f"timed out waiting for {what}")
 
 
-def test_two_shard_processes_identify_as_their_shards_and_answer_their_own_events(
+def wait_shard_ready(fake: FakeDiscord, shard: int, process: BotProcess) -> None:
+    """Wait for the shard's session and the process's own "ready" log line; fail at once, with
+    its output, if the process exits."""
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        if process.process.poll() is not None:
+            raise BotExited(f"shard {shard} exited:\n{process.output()[-4000:]}")
+        try:
+            fake.wait_until_shard_ready(shard, SHARD_COUNT, timeout=0.5)
+        except TimeoutError:
+            continue
+        process.wait_for_output("ready as", timeout=max(deadline - time.monotonic(), 0.1))
+        return
+    raise BotExited(f"shard {shard} never became ready:\n{process.output()[-4000:]}")
+
+
+def test_the_fake_routes_each_guild_to_its_shard_and_direct_messages_to_shard_0():
+    """Raw gateway clients as shards 0 and 1 of 2: READY, GUILD_CREATE and every event of a guild
+    go only to the session of its shard."""
+    with FakeDiscord(FakeConfig(guild_shards=SHARD_COUNT, validate=False)) as fake:
+        guild_ids = fake.guild_ids()
+        assert [shard_of(guild_id, SHARD_COUNT) for guild_id in guild_ids] == list(SHARDS)
+
+        async def run() -> dict[int, list[dict[str, Any]]]:
+            url = f"{fake.gateway_url}?v=10&encoding=json"
+            received: dict[int, list[dict[str, Any]]] = {shard: [] for shard in SHARDS}
+            async with aiohttp.ClientSession() as http:
+                sockets = {shard: await http.ws_connect(url) for shard in SHARDS}
+                for shard, ws in sockets.items():
+                    await ws.receive_json(timeout=5)  # HELLO
+                    identify = {
+                        "token": fake.config.token,
+                        "intents": GUILDS_AND_MESSAGES,
+                        "properties": {},
+                        "shard": [shard, SHARD_COUNT],
+                    }
+                    await ws.send_str(json.dumps({"op": IDENTIFY, "d": identify}))
+                    received[shard].append(await ws.receive_json(timeout=5))  # READY
+                    received[shard].append(await ws.receive_json(timeout=5))  # GUILD_CREATE
+                for guild_id in guild_ids:
+                    await fake.deliver_message(
+                        fake.world.user_message(
+                            fake.world.new_user(), fake.world.first_channel(guild_id), "hello"
+                        )
+                    )
+                person = fake.world.new_user()
+                dm = fake.world.user_message(person, fake.world.dm_channel_for(person)["id"], "hi")
+                await fake.deliver_message(dm)
+                for shard, ws in sockets.items():  # whatever else each session is sent
+                    while True:
+                        try:
+                            received[shard].append(await ws.receive_json(timeout=0.5))
+                        except TimeoutError:
+                            break
+                    await ws.close()
+            return received
+
+        received = fake.run(run)
+
+    for shard in SHARDS:
+        ready, guild, *events = received[shard]
+        assert ready["t"] == "READY"
+        assert ready["d"]["shard"] == [shard, SHARD_COUNT]
+        assert [g["id"] for g in ready["d"]["guilds"]] == [guild_ids[shard]]
+        assert (guild["t"], guild["d"]["id"]) == ("GUILD_CREATE", guild_ids[shard])
+        assert all(event["t"] == "MESSAGE_CREATE" for event in events)
+        assert [event["d"].get("guild_id") for event in events] == (
+            [guild_ids[0], None] if shard == 0 else [guild_ids[1]]
+        )
+
+
+def test_two_shard_processes_identify_as_their_shards_and_answer_their_own_guilds(
     fake: FakeDiscord, workdir: Path
 ):
-    identifies = len(fake.frames(op=IDENTIFY))
-    owner = (int(fake.world.guild_id) >> 22) % SHARD_COUNT
-    other = 1 - owner
-    ports = {shard: free_port() for shard in (0, 1)}
-    processes = {}
+    guild_ids = fake.guild_ids()
+    assert [shard_of(guild_id, SHARD_COUNT) for guild_id in guild_ids] == list(SHARDS)
+    channels = [fake.channel_in(guild_id) for guild_id in guild_ids]
+    connections_before = len(fake.connections())
+    ports = {shard: free_port() for shard in SHARDS}
+    processes: dict[int, BotProcess] = {}
     try:
-        for shard in (other, owner):  # the owner last, so that the fake routes to it
-            env = {
+        for shard in SHARDS:  # both start at once, and stay connected together
+            settings = {
                 "CONCIERGE_DISCORD_SHARDED": "true",
                 "CONCIERGE_DISCORD_SHARD_COUNT": str(SHARD_COUNT),
                 "CONCIERGE_DISCORD_SHARD_IDS": str(shard),
@@ -70,27 +160,46 @@ def test_two_shard_processes_identify_as_their_shards_and_answer_their_own_event
             }
             shard_dir = workdir / f"shard-{shard}"
             shard_dir.mkdir(exist_ok=True)
-            processes[shard] = start_bot(fake, shard_dir, extra_env=env, name=f"shard-{shard}")
-            wanted = identifies + len(processes)
-            wait_for(
-                lambda wanted=wanted: len(fake.frames(op=IDENTIFY)) >= wanted,
-                what=f"IDENTIFY from shard {shard}",
-            )
-
-        sent = [frame.data["shard"] for frame in fake.frames(op=IDENTIFY)[identifies:]]
-        assert sent == [[other, SHARD_COUNT], [owner, SHARD_COUNT]]
+            env = bot_environment(fake.bot_env(), settings)
+            processes[shard] = BotProcess(["run"], env, shard_dir, name=f"shard-{shard}")
         for shard, process in processes.items():
-            wait_for(lambda p=process: "ready as" in p.output(), what=f"shard {shard} to be ready")
-        assert "in 1 servers" in processes[owner].output()
-        assert "in 0 servers" in processes[other].output()
+            wait_shard_ready(fake, shard, process)
 
-        for question in ("Who directs Ballerina?", "When is Ballerina released?"):
-            asked = fake.mention(question)
-            fake.wait_for_reply(asked["id"], timeout=10)
-            assert len(fake.replies_to(asked["id"])) == 1
+        # Each process opened one connection and identified on it as its own shard.
+        identified = [
+            frame.data["shard"]
+            for frame in fake.frames(op=IDENTIFY)
+            if frame.connection >= connections_before
+        ]
+        assert sorted(identified) == [[shard, SHARD_COUNT] for shard in SHARDS]
+        # Each shard was sent only its own server, and says so.
+        for shard in SHARDS:
+            [ready] = fake.sent_events("READY", shard=(shard, SHARD_COUNT))
+            assert [guild["id"] for guild in ready["guilds"]] == [guild_ids[shard]]
+            created = fake.sent_events("GUILD_CREATE", shard=(shard, SHARD_COUNT))
+            assert [guild["id"] for guild in created] == [guild_ids[shard]]
+            assert "in 1 servers" in processes[shard].output()
 
-        wait_for(lambda: answered(scrape(ports[owner])) == 2, what="the owner to count answers")
-        assert answered(scrape(ports[other])) == 0
+        # A question in each server, while both processes are connected.
+        questions = {
+            0: fake.mention("Who directs Ballerina?", channel_id=channels[0]),
+            1: fake.mention("When is Ballerina released?", channel_id=channels[1]),
+        }
+        for shard, question in questions.items():
+            reply = fake.wait_for_reply(question["id"], timeout=10)
+            assert reply.route == CREATE_MESSAGE
+            assert reply.path == f"/channels/{channels[shard]}/messages"
+            assert len(fake.replies_to(question["id"])) == 1
+
+        # Each question reached only the shard of its server, and that process answered it.
+        for shard in SHARDS:
+            delivered = fake.sent_events("MESSAGE_CREATE", shard=(shard, SHARD_COUNT))
+            assert [m["id"] for m in delivered] == [questions[shard]["id"]]
+            wait_for(
+                lambda shard=shard: answered(scrape(ports[shard])) == 1,
+                what=f"shard {shard} to count its answer",
+            )
+        assert all(process.process.poll() is None for process in processes.values())
     finally:
         for process in processes.values():
             process.close()
