@@ -354,6 +354,16 @@ async def _turn_to(interaction: discord.Interaction[Any], page: int) -> None:
     await interaction.response.edit_message(embed=embed, view=view)
 
 
+def pager_button(prefix: str, direction: str, page: int, *, disabled: bool = False) -> Button:
+    """A "◀ Previous" / "Next ▶" button whose id, `prefix:direction:page`, names its page."""
+    return discord.ui.Button(
+        label="◀ Previous" if direction == "prev" else "Next ▶",
+        style=discord.ButtonStyle.secondary,
+        custom_id=f"{prefix}:{direction}:{page}",
+        disabled=disabled,
+    )
+
+
 class FaqNavButton(
     discord.ui.DynamicItem[Button],
     template=r"concierge:faq:(?P<direction>prev|next):(?P<page>\d{1,5})",
@@ -362,15 +372,7 @@ class FaqNavButton(
 
     def __init__(self, direction: str, page: int, *, disabled: bool = False) -> None:
         """`direction` is "prev" or "next"; `page` is the page the button is shown on."""
-        label = "◀ Previous" if direction == "prev" else "Next ▶"
-        super().__init__(
-            discord.ui.Button(
-                label=label,
-                style=discord.ButtonStyle.secondary,
-                custom_id=f"concierge:faq:{direction}:{page}",
-                disabled=disabled,
-            )
-        )
+        super().__init__(pager_button("concierge:faq", direction, page, disabled=disabled))
         self.direction = direction
         self.page = page
 

@@ -21,7 +21,7 @@ from discord.ext import commands
 
 from bot import reports
 from bot.storage import StoreUnavailable
-from bot.views import Button, _safely, send_private
+from bot.views import Button, _safely, pager_button, send_private
 
 if TYPE_CHECKING:
     from bot.client import ConciergeBot
@@ -144,14 +144,7 @@ class GapsPageButton(
 
     def __init__(self, direction: str, page: int, *, disabled: bool = False) -> None:
         """`direction` is "prev" or "next"; `page` is the (0-based) page it is shown on."""
-        super().__init__(
-            discord.ui.Button(
-                label="◀ Previous" if direction == "prev" else "Next ▶",
-                style=discord.ButtonStyle.secondary,
-                custom_id=f"concierge:gaps:{direction}:{page}",
-                disabled=disabled,
-            )
-        )
+        super().__init__(pager_button("concierge:gaps", direction, page, disabled=disabled))
         self.direction = direction
         self.page = page
 
