@@ -9,10 +9,10 @@ import numpy as np
 from rapidfuzz import fuzz, process, utils
 
 from bot.core.glossary import Glossary, Token
-from bot.core.index import ASIDE, K1, BoolArray, FloatArray, Index, IntArray
+from bot.core.index import ASIDE, HEAD, K1, BoolArray, FloatArray, Index, IntArray
 from bot.core.lexicon import ASKS_WHEN, FILM_FACETS, implied_facets, strip_filler
 from bot.core.loader import KnowledgeBase
-from bot.core.model import Answer, Entry, MatchSettings, NoAnswer, Result, Suggestion
+from bot.core.model import Answer, MatchSettings, NoAnswer, Result, Suggestion
 from bot.core.text import clean_question, is_stopword, stem, unstretch, words
 
 # How the final score (0-100) mixes its parts: how much of the question the entry covers,
@@ -224,10 +224,10 @@ class Engine:
             hits = weights > 0
             matched.append(hits)
             strength += unit.weight * weights * (K1 + 1) / (weights + norm)
-            aside = self.index.gather(unit.terms, selection, head=ASIDE) > 0
+            aside = self.index.gather(unit.terms, selection, table=ASIDE) > 0
             # Named only in parentheses ("Len Wiseman (Underworld)"): a credit, not the topic.
             covered += unit.weight * np.where(aside, ASIDE_COVERAGE, 1.0) * hits
-            headed += unit.weight * (self.index.gather(unit.terms, selection, head=True) > 0)
+            headed += unit.weight * (self.index.gather(unit.terms, selection, table=HEAD) > 0)
         coverage = covered / total
         head = headed / total
         bm = strength / (total * (K1 + 1))
@@ -290,7 +290,3 @@ class Engine:
             for score, i in ranked[:limit]
             if score >= 50
         )
-
-    def entry(self, entry_id: str) -> Entry | None:
-        """The entry with this id (for buttons and menus), or None if it no longer exists."""
-        return self.kb.get(entry_id)

@@ -68,10 +68,6 @@ class Glossary:
     def __len__(self) -> int:
         return len(self.terms)
 
-    def tokens(self, text: str) -> list[Token]:
-        """Split text into tokens tagged with the concepts of every glossary phrase they form."""
-        return self.tag([(stem(w), w) for w in words(text)])
-
     def rewrite_exact(self, text: str) -> str:
         """Replace case-sensitive variants by their canonical name, before any folding.
 
@@ -106,10 +102,6 @@ class Glossary:
                     taken = position + length
                     break
         return found
-
-    def concepts_in(self, folded: Sequence[str]) -> list[str]:
-        """Concept keys of every glossary phrase in a word sequence, one per occurrence."""
-        return [key for _, _, keys in self.spans(folded) for key in keys]
 
     def tag(self, pairs: Sequence[tuple[str, str]]) -> list[Token]:
         """Tag (stem, word) pairs with the concepts of the glossary phrase each belongs to."""

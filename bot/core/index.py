@@ -6,7 +6,7 @@ import math
 import re
 from array import array
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
@@ -21,6 +21,8 @@ from bot.core.lexicon import TIME_EXPRESSION
 from bot.core.model import Entry, MatchSettings
 from bot.core.text import STOPWORDS, is_stopword, stem, words
 
+# Postings tables and field kinds: all fields, titles and aliases, text, words in parentheses.
+ALL, HEAD, BODY, ASIDE = "all", "head", "body", "aside"
 K1 = 1.2  # BM25 term-frequency saturation
 B = 0.5  # BM25 length normalisation; entries vary in length, but not wildly
 
@@ -151,6 +153,7 @@ class Index:
         self.postings: dict[str, Postings] = every.build()
         self.head: dict[str, Postings] = heads.build()
         self.aside_only: dict[str, Postings] = asides.build()
+        self._tables = {ALL: self.postings, HEAD: self.head, ASIDE: self.aside_only}
         self.idf = {term: _idf(self.size, len(p.entries)) for term, p in self.postings.items()}
         self.unknown_idf = _idf(self.size, 0)
         self.vocabulary = frozenset(
@@ -258,20 +261,20 @@ class Index:
         return Selection(ids, position)
 
     def gather(
-        self, terms: Sequence[str], selection: Selection | None, head: bool | str = False
+        self, terms: Sequence[str], selection: Selection | None, table: str = ALL
     ) -> FloatArray:
         """For each selected entry (None: all), the largest weight of any of `terms`.
 
-        `head` picks the table: False for all fields, True for titles and aliases, ASIDE for
-        terms an entry has only inside parentheses.
+        `table`: ALL fields, HEAD (titles and aliases), or ASIDE (terms a passage has only
+        inside parentheses).
         """
         if selection is None:
-            return self.dense(terms, head)
-        table = _TABLES[head](self)
+            return self.dense(terms, table)
+        postings_of = self._tables[table]
         out = np.zeros(len(selection.ids), dtype=np.float32)
         ids = selection.ids
         for term in terms:
-            postings = table.get(term)
+            postings = postings_of.get(term)
             if postings is None or not len(postings.entries):
                 continue
             if len(ids) * 16 < len(postings.entries):  # few candidates, long list: bisect
@@ -286,13 +289,13 @@ class Index:
                 out[place] = np.maximum(out[place], postings.weights[keep])
         return out
 
-    def dense(self, terms: Sequence[str], head: bool | str = False) -> FloatArray:
+    def dense(self, terms: Sequence[str], table: str = ALL) -> FloatArray:
         """Per entry, the largest weight of any of `terms` (a unit's alternatives)."""
-        table = _TABLES[head](self)
+        postings_of = self._tables[table]
         out = np.zeros(self.size, dtype=np.float32)
         first = True
         for term in terms:
-            postings = table.get(term)
+            postings = postings_of.get(term)
             if postings is None:
                 continue
             if first:
@@ -343,15 +346,9 @@ def _passages(text: str) -> list[str]:
     return [text[begin:end] for begin, end in pairwise(bounds)]
 
 
-HEAD, BODY, ASIDE = "head", "body", "aside"
 ASIDE_WEIGHT = 0.5  # words in parentheses count half in the BM25 strength
 _ASIDE = re.compile(r"\(([^()]{1,200})\)")
 _SUBHEADING = re.compile(r"(?m)^\*\*[^*\n]+\*\*[ \t]*$")
-_TABLES: dict[bool | str, Callable[[Index], dict[str, Postings]]] = {
-    False: lambda index: index.postings,
-    True: lambda index: index.head,
-    ASIDE: lambda index: index.aside_only,
-}
 
 
 def _by_length(surface: Iterable[str]) -> dict[tuple[int, str], list[str]]:
