@@ -17,6 +17,18 @@ from bot.storage import AskedQuestion, StoreUnavailable, Vote
 from bot.storage.sqlite import SqliteStore
 
 
+class StuckStore:
+    """A store whose writes hang until `gate` is set: the store falling behind."""
+
+    backend = "stuck"
+
+    def __init__(self, gate: asyncio.Event) -> None:
+        self.gate = gate
+
+    async def record_question(self, question: AskedQuestion) -> None:
+        await self.gate.wait()
+
+
 def dropped(metrics: Metrics) -> float:
     return metrics.registry.get_sample_value("concierge_records_dropped_total") or 0.0
 
@@ -88,15 +100,8 @@ async def test_a_store_far_behind_drops_records_instead_of_queueing_forever(
 ):
     monkeypatch.setattr(recorder_module, "MAX_PENDING", 3)
     gate = asyncio.Event()
-
-    class Stuck:
-        backend = "stuck"
-
-        async def record_question(self, question: AskedQuestion) -> None:
-            await gate.wait()
-
     metrics = Metrics()
-    recorder = Recorder(Stuck(), metrics)  # type: ignore[arg-type]
+    recorder = Recorder(StuckStore(gate), metrics)  # type: ignore[arg-type]
     for n in range(5):
         recorder.question(AskedQuestion(1, "abstained", text=f"q{n}"))
 
@@ -111,15 +116,8 @@ async def test_a_store_far_behind_is_reported_once_an_interval_not_once_a_record
 ):
     monkeypatch.setattr(recorder_module, "MAX_PENDING", 3)
     gate = asyncio.Event()
-
-    class Stuck:
-        backend = "stuck"
-
-        async def record_question(self, question: AskedQuestion) -> None:
-            await gate.wait()
-
     metrics = Metrics()
-    recorder = Recorder(Stuck(), metrics)  # type: ignore[arg-type]
+    recorder = Recorder(StuckStore(gate), metrics)  # type: ignore[arg-type]
     with caplog.at_level("WARNING", logger="bot.recorder"):
         for n in range(500):
             recorder.question(AskedQuestion(1, "abstained", text=f"q{n}"))
