@@ -9,10 +9,11 @@ import numpy as np
 from rapidfuzz import fuzz, process, utils
 
 from bot.core.glossary import Glossary, Token
-from bot.core.index import ASIDE, HEAD, K1, BoolArray, FloatArray, Index, IntArray
+from bot.core.index import ASIDE, HEAD, K1, BoolArray, Index
 from bot.core.lexicon import ASKS_WHEN, FILM_FACETS, implied_facets, strip_filler
 from bot.core.loader import KnowledgeBase
 from bot.core.model import Answer, MatchSettings, NoAnswer, Result, Suggestion
+from bot.core.postings import FloatArray, IntArray
 from bot.core.text import clean_question, is_stopword, stem, unstretch, words
 
 # How the final score (0-100) mixes its parts: how much of the question the entry covers,

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import math
 import re
-from array import array
-from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
@@ -19,25 +17,16 @@ from rapidfuzz.distance import OSA
 from bot.core.glossary import Glossary
 from bot.core.lexicon import TIME_EXPRESSION
 from bot.core.model import Entry, MatchSettings
-from bot.core.text import STOPWORDS, is_stopword, stem, words
+from bot.core.postings import STOP, FloatArray, IntArray, Postings, PostingsBuilder, Tokeniser
+from bot.core.text import STOPWORDS, words
 
 # Postings tables and field kinds: all fields, titles and aliases, text, words in parentheses.
 ALL, HEAD, BODY, ASIDE = "all", "head", "body", "aside"
 K1 = 1.2  # BM25 term-frequency saturation
 B = 0.5  # BM25 length normalisation; entries vary in length, but not wildly
 
-FloatArray = npt.NDArray[np.float32]
-IntArray = npt.NDArray[np.int32]
 BoolArray = npt.NDArray[np.bool_]
 SMALL_BASE = 5000  # up to this many entries, scoring all of them beats selecting some
-
-
-@dataclass(frozen=True, slots=True)
-class Postings:
-    """Entries containing a term, with the term's field-weighted frequency in each."""
-
-    entries: IntArray
-    weights: FloatArray
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,41 +35,6 @@ class Selection:
 
     ids: IntArray
     position: IntArray
-
-
-class _TermIds(dict[str, int]):
-    """Term -> dense id, handing out the next id on first sight (lookups stay in C)."""
-
-    def __missing__(self, term: str) -> int:
-        number = self[term] = len(self)
-        return number
-
-
-class _PostingsBuilder:
-    """Collects (term, entry, weight) triples in flat lists; builds sorted postings once."""
-
-    def __init__(self) -> None:
-        self.term_ids = _TermIds()
-        # array, not list: 4 bytes an item instead of ~36 keeps a 100,000-entry build small
-        self.terms = array("i")
-        self.entries = array("i")
-        self.weights = array("f")
-
-    def add(self, entry: int, weighted: Mapping[str, float]) -> None:
-        self.terms.extend(map(self.term_ids.__getitem__, weighted))
-        self.entries.extend([entry] * len(weighted))
-        self.weights.extend(weighted.values())
-
-    def build(self) -> dict[str, Postings]:
-        terms = np.frombuffer(self.terms, dtype=np.int32)
-        order = np.argsort(terms, kind="stable")
-        entries = np.frombuffer(self.entries, dtype=np.int32)[order]
-        weights = np.frombuffer(self.weights, dtype=np.float32)[order]
-        bounds = np.searchsorted(terms[order], np.arange(len(self.term_ids) + 1))
-        return {
-            term: Postings(entries[bounds[i] : bounds[i + 1]], weights[bounds[i] : bounds[i + 1]])
-            for term, i in self.term_ids.items()
-        }
 
 
 class Index:
@@ -97,10 +51,8 @@ class Index:
         scattered over several.
         """
         self.glossary = glossary
-        every = _PostingsBuilder()
-        heads = _PostingsBuilder()
-        asides = _PostingsBuilder()
-        self._stems: dict[str, str] = {}  # word -> stem, "" for a stopword; also our vocabulary
+        tokens = Tokeniser(glossary)
+        every, heads, asides = (PostingsBuilder(tokens.term_ids) for _ in range(3))
         # Per entry, per title/alias: its units (a glossary phrase's concepts, or a word's stem).
         self.head_fields: list[tuple[tuple[tuple[str, ...], ...], ...]] = []
         self._entries = entries
@@ -108,41 +60,37 @@ class Index:
         doc_entry: list[int] = []
         doc_lengths: list[float] = []
         for number, entry in enumerate(entries):
-            shared: Counter[str] = Counter()
-            in_head: dict[str, float] = {}
-            in_shared: set[str] = set()
+            shared: list[tuple[list[int], float]] = []  # title, alias, tag and parent runs
+            in_head: dict[int, None] = {}
             head_fields: list[tuple[tuple[str, ...], ...]] = []
             shared_length = 0.0
             for text, weight, kind in _fields(entry, settings):
-                terms, units = self.terms_of(
-                    words(glossary.rewrite_exact(text)), with_units=kind == HEAD
-                )
-                in_shared.update(terms)
-                shared_length += len(terms) * weight
-                _count(shared, terms, weight)
+                folded = words(glossary.rewrite_exact(text))
+                ids = tokens.ids(folded)
+                shared.append((ids, weight))
+                shared_length += (len(ids) - ids.count(STOP)) * weight
                 if kind == HEAD:
-                    head_fields.append(units)
-                    in_head.update(dict.fromkeys(terms, 1.0))
+                    head_fields.append(tokens.units(folded))
+                    in_head.update(dict.fromkeys(ids))
+            in_head.pop(STOP, None)
+            in_shared = {i for ids, _ in shared for i in ids}
             self.head_fields.append(tuple(head_fields))
             for passage in _passages(entry.text):
-                weighted: Counter[str] = Counter()
-                length = shared_length
-                found: dict[str, list[str]] = {}
-                for text, weight, kind in _body(passage, settings):
-                    terms, _ = self.terms_of(words(glossary.rewrite_exact(text)))
-                    found[kind] = terms
-                    length += len(terms) * weight
-                    _count(weighted, terms, weight)
-                for term, count in shared.items():  # the few title, alias and tag terms
-                    weighted[term] += count
                 doc = len(doc_entry)
-                every.add(doc, weighted)
-                heads.add(doc, in_head)
+                length = shared_length
+                found: dict[str, list[int]] = {}
+                for text, weight, kind in _body(passage, settings):
+                    ids = found[kind] = tokens.ids(words(glossary.rewrite_exact(text)))
+                    every.add(doc, ids, weight)
+                    length += (len(ids) - ids.count(STOP)) * weight
+                for ids, weight in shared:
+                    every.add(doc, ids, weight)
+                heads.add(doc, list(in_head), 1.0)
                 if ASIDE in found:  # only then is it worth knowing what is named outside them
-                    aside_only = set(found[ASIDE]) - in_shared.union(found[BODY])
-                    asides.add(doc, dict.fromkeys(aside_only, 1.0))
+                    asides.add(doc, list(set(found[ASIDE]) - in_shared.union(found[BODY])), 1.0)
                 doc_entry.append(number)
                 doc_lengths.append(length)
+        self._stems = tokens.stems  # every word the entries use: what typos are corrected to
         self.size = len(doc_entry)
         self.doc_entry: IntArray = np.asarray(doc_entry, dtype=np.int32)
         lengths = np.asarray(doc_lengths, dtype=np.float32)
@@ -165,32 +113,6 @@ class Index:
         self._by_length = _by_length(w for w in surface if w.isalpha() and len(w) > 3)
         self._max_edits = settings.typo_max_edits
         self.correct = lru_cache(maxsize=4096)(self._correct)
-
-    def terms_of(
-        self, folded: Sequence[str], with_units: bool = False
-    ) -> tuple[list[str], tuple[tuple[str, ...], ...]]:
-        """Index terms of words (content stems, one term per glossary phrase) and their units.
-
-        A unit is what a title is made of for fitting: a glossary phrase's concepts, or a
-        content word's stem. Units are only worked out when asked for (titles and aliases).
-        """
-        cache = self._stems
-        stems: list[str | None] = list(map(cache.get, folded))
-        if None in stems:
-            stems = [
-                cache.setdefault(w, "" if is_stopword(w) else stem(w)) if s is None else s
-                for w, s in zip(folded, stems, strict=True)
-            ]
-        terms: list[str] = list(filter(None, stems))
-        spans = self.glossary.spans(folded)
-        for _, _, keys in spans:
-            terms.extend(keys)
-        if not with_units:
-            return terms, ()
-        covered = {n for start, length, _ in spans for n in range(start, start + length)}
-        units = [keys for _, _, keys in spans]
-        units += [(s,) for n, s in enumerate(stems) if s and n not in covered]
-        return terms, tuple(dict.fromkeys(units))
 
     def _correct(self, word: str) -> str | None:
         """The closest word the knowledge base uses, within a few edits, or None.
@@ -306,14 +228,6 @@ class Index:
         return out
 
 
-def _count(counts: Counter[str], terms: list[str], weight: float) -> None:
-    if weight == 1.0:
-        counts.update(terms)  # counted in C: the body text is most of the work
-    else:
-        for term in terms:
-            counts[term] += weight  # type: ignore[assignment]
-
-
 def _fields(entry: Entry, settings: MatchSettings) -> list[tuple[str, float, str]]:
     """The fields every passage of an entry shares: title, aliases, tags and parent heading."""
     fields = [(entry.title, settings.title_weight, HEAD)]
@@ -339,6 +253,8 @@ def _body(text: str, settings: MatchSettings) -> list[tuple[str, float, str]]:
 
 def _passages(text: str) -> list[str]:
     """An entry's sub-sections ("**Heading**" lines start one), or the whole text."""
+    if "**" not in text:
+        return [text]
     starts = [match.start() for match in _SUBHEADING.finditer(text)]
     if len(starts) < 2:
         return [text]

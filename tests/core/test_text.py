@@ -1,6 +1,8 @@
 """Question cleaning: Discord markup, URLs, markdown and odd Unicode never disturb matching."""
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bot.core.text import clean_question, stem, words
 
@@ -51,3 +53,24 @@ def test_stemming_folds_forms_of_one_word_together(forms, same):
 
 def test_words_fold_case_accents_apostrophes_and_possessives():
     assert words("Rooney’s CAFÉ isn't Wick's") == ["rooney", "cafe", "isn't", "wick"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Who directs BALLERINA?", ["who", "directs", "ballerina"]),
+        ("snake_case, hy-phen; 2nd (2025)", ["snake", "case", "hy", "phen", "2nd", "2025"]),
+        ("tabs\tand\nnewlines", ["tabs", "and", "newlines"]),
+        ("Wick's `gun` isn't", ["wick", "gun", "isn't"]),
+        ("", []),
+    ],
+)
+def test_words_split_plain_text_on_anything_but_letters_and_digits(text, expected):
+    assert words(text) == expected
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127)))
+def test_words_of_ascii_text_follow_the_same_rule_as_any_other_text(text):
+    # ASCII text skips the regex; it must split exactly as the Unicode word pattern would.
+    marked = text + " é"  # one non-ASCII word forces the regex path
+    assert [*words(text), "e"] == words(marked)
