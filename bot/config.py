@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from bot.core.errors import ConciergeError
+from bot.core.errors import Check, ConciergeError, SettingError, between, require
 from bot.core.model import MatchSettings
 
 ENV_PREFIX = "CONCIERGE_"
@@ -40,13 +40,6 @@ class ConfigError(ConciergeError, ValueError):
         self.key = key
         self.detail = message
         super().__init__(": ".join(part for part in (source, key, message) if part))
-
-
-def _check(instance: object, checks: list[tuple[str, bool]]) -> None:
-    """Raise ValueError naming the first field whose check failed (as MatchSettings does)."""
-    for name, ok in checks:
-        if not ok:
-            raise ValueError(f"{name}={getattr(instance, name)!r} is out of range")
 
 
 def split_address(address: str) -> tuple[str, int]:
@@ -77,20 +70,43 @@ class DiscordSettings:
 
     def __post_init__(self) -> None:
         """Reject ids, URLs and shards that cannot work, naming the field."""
-        _check(
+        require(
             self,
             [
-                ("dev_guild_id", 0 <= self.dev_guild_id <= MAX_SNOWFLAKE),
-                ("api_base_url", self.api_base_url == "" or _is_url(self.api_base_url, "http")),
-                ("gateway_url", self.gateway_url == "" or _is_url(self.gateway_url, "ws")),
-                ("shard_count", 0 <= self.shard_count <= 10_000),
+                (
+                    "dev_guild_id",
+                    0 <= self.dev_guild_id <= MAX_SNOWFLAKE,
+                    "a server id, or 0 for none",
+                ),
+                (
+                    "api_base_url",
+                    self.api_base_url == "" or _is_url(self.api_base_url, "http"),
+                    "empty, or an http(s):// URL",
+                ),
+                (
+                    "gateway_url",
+                    self.gateway_url == "" or _is_url(self.gateway_url, "ws"),
+                    "empty, or a ws(s):// URL",
+                ),
+                (
+                    "shard_count",
+                    0 <= self.shard_count <= 10_000,
+                    "between 0 and 10000 (0: let Discord decide)",
+                ),
                 (
                     "shard_ids",
                     all(0 <= i < max(self.shard_count, 1) for i in self.shard_ids)
                     and (not self.shard_ids or self.shard_count > 0),
+                    "each below discord.shard_count, which must then be set",
                 ),
             ],
         )
+
+
+def _snowflakes(instance: object, field: str, kind: str) -> Check:
+    """The check that every id in `field` is a Discord id (a positive 64-bit integer)."""
+    ids: tuple[int, ...] = getattr(instance, field)
+    return field, all(0 < i <= MAX_SNOWFLAKE for i in ids), f"{kind} ids (positive integers)"
 
 
 def _is_url(value: str, scheme: str) -> bool:
@@ -107,11 +123,11 @@ class KnowledgeSettings:
 
     def __post_init__(self) -> None:
         """An empty data directory is a mistake, not the current directory."""
-        _check(
+        require(
             self,
             [
-                ("data_dir", self.data_dir.strip() != ""),
-                ("watch_interval_seconds", 0.1 <= self.watch_interval_seconds <= 3600),
+                ("data_dir", self.data_dir.strip() != "", "a directory path, not empty"),
+                between(self, "watch_interval_seconds", 0.1, 3600),
             ],
         )
 
@@ -126,12 +142,12 @@ class LimitSettings:
 
     def __post_init__(self) -> None:
         """Reject limits that cannot work, naming the field."""
-        _check(
+        require(
             self,
             [
-                ("user_cooldown_questions", 1 <= self.user_cooldown_questions <= 1000),
-                ("user_cooldown_seconds", 0 <= self.user_cooldown_seconds <= 86_400),
-                ("duplicate_window_seconds", 0 <= self.duplicate_window_seconds <= 86_400),
+                between(self, "user_cooldown_questions", 1, 1000),
+                between(self, "user_cooldown_seconds", 0, 86_400),
+                between(self, "duplicate_window_seconds", 0, 86_400),
             ],
         )
 
@@ -145,12 +161,9 @@ class AccessSettings:
 
     def __post_init__(self) -> None:
         """Ids are positive snowflakes."""
-        _check(
+        require(
             self,
-            [
-                ("guild_ids", all(0 < i <= MAX_SNOWFLAKE for i in self.guild_ids)),
-                ("channel_ids", all(0 < i <= MAX_SNOWFLAKE for i in self.channel_ids)),
-            ],
+            [_snowflakes(self, "guild_ids", "server"), _snowflakes(self, "channel_ids", "channel")],
         )
 
 
@@ -163,9 +176,12 @@ class LoggingSettings:
 
     def __post_init__(self) -> None:
         """Level is a standard logging level (any case); format is text or json."""
-        _check(
+        require(
             self,
-            [("level", self.level.upper() in LOG_LEVELS), ("format", self.format in LOG_FORMATS)],
+            [
+                ("level", self.level.upper() in LOG_LEVELS, "one of " + ", ".join(LOG_LEVELS)),
+                ("format", self.format in LOG_FORMATS, "one of " + ", ".join(LOG_FORMATS)),
+            ],
         )
 
 
@@ -177,8 +193,13 @@ class HealthSettings:
 
     def __post_init__(self) -> None:
         """Empty, or HOST:PORT."""
-        if self.address:
-            split_address(self.address)
+        try:
+            if self.address:
+                split_address(self.address)
+        except ValueError:
+            raise SettingError(
+                "address", self.address, "empty (off), or HOST:PORT such as 127.0.0.1:8080"
+            ) from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,16 +212,17 @@ class StorageSettings:
 
     def __post_init__(self) -> None:
         """A PostgreSQL URL or nothing; a SQLite path; a retention of a day to ten years."""
-        _check(
+        require(
             self,
             [
                 (
                     "database_url",
                     self.database_url == ""
                     or re.fullmatch(r"postgres(?:ql)?://\S+", self.database_url) is not None,
+                    "empty (SQLite), or a postgresql:// URL",
                 ),
-                ("sqlite_path", self.sqlite_path.strip() != ""),
-                ("retention_days", 1 <= self.retention_days <= 3650),
+                ("sqlite_path", self.sqlite_path.strip() != "", "a file path, not empty"),
+                between(self, "retention_days", 1, 3650),
             ],
         )
 
@@ -213,9 +235,7 @@ class AdminSettings:
 
     def __post_init__(self) -> None:
         """Ids are positive snowflakes."""
-        _check(
-            self, [("reload_guild_ids", all(0 < i <= MAX_SNOWFLAKE for i in self.reload_guild_ids))]
-        )
+        require(self, [_snowflakes(self, "reload_guild_ids", "server")])
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,14 +254,6 @@ class Settings:
 
 
 SECTIONS: dict[str, type] = {f.name: f.default_factory for f in fields(Settings)}  # type: ignore[misc]
-
-# Checks MatchSettings leaves to us: weights must be usable multipliers.
-_EXTRA_CHECKS: dict[tuple[str, str], tuple[float, float]] = {
-    ("answer", "title_weight"): (0.0, 100.0),
-    ("answer", "alias_weight"): (0.0, 100.0),
-    ("answer", "tag_weight"): (0.0, 100.0),
-    ("answer", "text_weight"): (0.0, 100.0),
-}
 
 
 def section_keys(section: str) -> dict[str, Any]:
@@ -354,44 +366,6 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"invalid TOML: {message}", source=str(path)) from None
 
 
-# What "out of range" means for each key, for the error message.
-RANGES: dict[str, str] = {
-    "discord.dev_guild_id": "a server id, or 0 for none",
-    "discord.api_base_url": "empty, or an http(s):// URL",
-    "discord.gateway_url": "empty, or a ws(s):// URL",
-    "discord.shard_count": "between 0 and 10000 (0: let Discord decide)",
-    "discord.shard_ids": "each below discord.shard_count, which must then be set",
-    "knowledge.data_dir": "a directory path, not empty",
-    "answer.answer_threshold": "between 0 and 100",
-    "answer.suggest_threshold": "between 0 and answer.answer_threshold",
-    "answer.min_coverage": "between 0 and 1",
-    "answer.min_information": "between 0 and 20",
-    "answer.full_fit": "between 0 and 1",
-    "answer.unknown_word_weight": "between 0 and 20",
-    "answer.min_name_weight": "between 0 and 20",
-    "answer.max_suggestions": "between 0 and 25",
-    "answer.max_question_chars": "between 10 and 4000",
-    "answer.typo_max_edits": "between 0 and 3",
-    "answer.candidate_pool": "between 1 and 1000",
-    "answer.cache_size": "between 0 and 1000000",
-    "answer.title_weight": "between 0 and 100",
-    "answer.alias_weight": "between 0 and 100",
-    "answer.tag_weight": "between 0 and 100",
-    "answer.text_weight": "between 0 and 100",
-    "limits.user_cooldown_questions": "between 1 and 1000",
-    "limits.user_cooldown_seconds": "between 0 and 86400",
-    "limits.duplicate_window_seconds": "between 0 and 86400",
-    "access.guild_ids": "server ids (positive integers)",
-    "access.channel_ids": "channel ids (positive integers)",
-    "logging.level": "one of " + ", ".join(LOG_LEVELS),
-    "logging.format": "one of " + ", ".join(LOG_FORMATS),
-    "health.address": "empty (off), or HOST:PORT such as 127.0.0.1:8080",
-    "knowledge.watch_interval_seconds": "between 0.1 and 3600",
-    "storage.database_url": "empty (SQLite), or a postgresql:// URL",
-    "storage.sqlite_path": "a file path, not empty",
-    "storage.retention_days": "between 1 and 3650",
-    "admin.reload_guild_ids": "server ids (positive integers)",
-}
 # Settings whose values may hold a password: never repeated in an error message.
 SECRET_KEYS = frozenset({"storage.database_url"})
 
@@ -488,35 +462,22 @@ def _apply_environment(
 
 def _build(section: str, values: dict[str, Any], origins: dict[str, str]) -> Any:
     """Construct one section, turning a ValueError that names a field into a ConfigError."""
-    for (name, key), (low, high) in _EXTRA_CHECKS.items():
-        if name == section and key in values and not low <= values[key] <= high:
-            dotted = f"{section}.{key}"
-            message = _out_of_range(dotted, values[key], values)
-            raise ConfigError(message, source=origins.get(dotted, "defaults"), key=dotted)
     try:
         return SECTIONS[section](**values)
-    except ValueError as error:
-        match = re.match(r"(\w+)", str(error))
-        key = match[1] if match and match[1] in section_keys(section) else ""
-        if not key:
-            raise ConfigError(
-                str(error), source=_section_origin(section, origins), key=section
-            ) from None
-        dotted = f"{section}.{key}"
+    except SettingError as error:
+        dotted = f"{section}.{error.field}"
         source = origins.get(dotted) or _section_origin(section, origins)
-        shown = values.get(key, getattr(SECTIONS[section](), key))
-        raise ConfigError(_out_of_range(dotted, shown, values), source=source, key=dotted) from None
+        raise ConfigError(_out_of_range(dotted, error), source=source, key=dotted) from None
+    except ValueError as error:  # a check that names no field: blame the section
+        source = _section_origin(section, origins)
+        raise ConfigError(str(error), source=source, key=section) from None
 
 
-def _out_of_range(dotted: str, shown: Any, values: dict[str, Any]) -> str:
+def _out_of_range(dotted: str, error: SettingError) -> str:
     """`70 is out of range (must be between 0 and 100)`, or `'loud' is not valid (...)`."""
-    verdict = "is out of range" if isinstance(shown, int | float) else "is not valid"
-    rule = RANGES.get(dotted, "")
-    if dotted in SECRET_KEYS:
-        return f"the value {verdict}" + (f" (must be {rule})" if rule else "")
-    if dotted == "answer.suggest_threshold":
-        rule += f", which is {values.get('answer_threshold', MatchSettings().answer_threshold)!r}"
-    return f"{shown!r} {verdict}" + (f" (must be {rule})" if rule else "")
+    verdict = "is out of range" if isinstance(error.value, int | float) else "is not valid"
+    shown = "the value" if dotted in SECRET_KEYS else repr(error.value)
+    return f"{shown} {verdict} (must be {error.rule})"
 
 
 def _section_origin(section: str, origins: dict[str, str]) -> str:

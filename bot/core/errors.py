@@ -36,3 +36,30 @@ class KnowledgeBaseError(ConciergeError):
         self.problems = tuple(problems)
         lines = "\n".join(f"  - {p}" for p in self.problems)
         super().__init__(f"{len(self.problems)} problem(s) in the knowledge base:\n{lines}")
+
+
+class SettingError(ConciergeError, ValueError):
+    """A setting's value cannot work; carries the field and the rule its value must follow."""
+
+    def __init__(self, field: str, value: object, rule: str) -> None:
+        """Keep the parts apart, so a caller can word them (or hide a secret value)."""
+        self.field = field
+        self.value = value
+        self.rule = rule
+        super().__init__(f"{field}={value!r} is out of range (must be {rule})")
+
+
+Check = tuple[str, bool, str]  # (field, whether its value is fine, the rule it must follow)
+
+
+def between(instance: object, field: str, low: float, high: float) -> Check:
+    """The check that `field` of `instance` lies in [low, high]."""
+    value = getattr(instance, field)
+    return field, low <= value <= high, f"between {low} and {high}"
+
+
+def require(instance: object, checks: list[Check]) -> None:
+    """Raise SettingError for the first check that failed."""
+    for field, ok, rule in checks:
+        if not ok:
+            raise SettingError(field, getattr(instance, field), rule)

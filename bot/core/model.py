@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
+from bot.core.errors import between, require
+
 SOURCE_KINDS = ("feature", "review", "faq", "article")
 ENTRY_KINDS = ("faq", "section")
 
@@ -121,6 +123,9 @@ class NoAnswer:
 Result = Answer | NoAnswer
 
 
+WEIGHTED_FIELDS = ("title", "alias", "tag", "text")  # each has a `<field>_weight` setting
+
+
 @dataclass(frozen=True, slots=True)
 class MatchSettings:
     """Thresholds and limits of matching; every number here can be set in config."""
@@ -144,23 +149,28 @@ class MatchSettings:
 
     def __post_init__(self) -> None:
         """Reject settings that cannot work, naming the field."""
-        checks: list[tuple[str, bool]] = [
-            ("answer_threshold", 0 <= self.answer_threshold <= 100),
-            ("suggest_threshold", 0 <= self.suggest_threshold <= self.answer_threshold),
-            ("min_coverage", 0 <= self.min_coverage <= 1),
-            ("min_information", 0 <= self.min_information <= 20),
-            ("unknown_word_weight", 0 <= self.unknown_word_weight <= 20),
-            ("min_name_weight", 0 <= self.min_name_weight <= 20),
-            ("full_fit", 0 <= self.full_fit <= 1),
-            ("max_suggestions", 0 <= self.max_suggestions <= 25),
-            ("max_question_chars", 10 <= self.max_question_chars <= 4000),
-            ("typo_max_edits", 0 <= self.typo_max_edits <= 3),
-            ("candidate_pool", 1 <= self.candidate_pool <= 1000),
-            ("cache_size", 0 <= self.cache_size <= 1_000_000),
-        ]
-        for name, ok in checks:
-            if not ok:
-                raise ValueError(f"{name}={getattr(self, name)!r} is out of range")
+        require(
+            self,
+            [
+                between(self, "answer_threshold", 0, 100),
+                (
+                    "suggest_threshold",
+                    0 <= self.suggest_threshold <= self.answer_threshold,
+                    f"between 0 and answer_threshold, which is {self.answer_threshold:g}",
+                ),
+                between(self, "min_coverage", 0, 1),
+                between(self, "min_information", 0, 20),
+                between(self, "unknown_word_weight", 0, 20),
+                between(self, "min_name_weight", 0, 20),
+                between(self, "full_fit", 0, 1),
+                between(self, "max_suggestions", 0, 25),
+                between(self, "max_question_chars", 10, 4000),
+                between(self, "typo_max_edits", 0, 3),
+                between(self, "candidate_pool", 1, 1000),
+                between(self, "cache_size", 0, 1_000_000),
+                *(between(self, f"{field}_weight", 0, 100) for field in WEIGHTED_FIELDS),
+            ],
+        )
 
 
 @dataclass(frozen=True, slots=True)
