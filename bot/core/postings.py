@@ -148,18 +148,29 @@ class PostingsBuilder:
     def build(self) -> dict[str, Postings]:
         """Term -> postings (passages ascending), for every term that was added."""
         self._flush()
-        if not self._parts:
-            return {}
-        terms = np.concatenate([part[0] for part in self._parts])
-        # Each part is sorted by (term, passage) and parts come in passage order, so a stable
-        # sort by term alone merges a few sorted runs and keeps passages ascending.
-        order = np.argsort(terms, kind="stable")
-        entries = np.concatenate([part[1] for part in self._parts])[order]
-        weights = np.concatenate([part[2] for part in self._parts])[order]
-        bounds = np.searchsorted(terms[order], np.arange(len(self.term_ids) + 1)).tolist()
-        self._parts = []
+        # Every part is sorted by (term, passage) and parts come in passage order, so each
+        # part's run for a term goes right after the previous parts' runs for it: a scatter
+        # puts every item in place, with no sort and no index array the size of the whole.
+        terms_count = len(self.term_ids)
+        counts = [np.bincount(part[0], minlength=terms_count) for part in self._parts]
+        bounds = np.zeros(terms_count + 1, dtype=np.int64)
+        if counts:
+            np.cumsum(np.sum(counts, axis=0, dtype=np.int64), out=bounds[1:])
+        entries = np.empty(int(bounds[-1]), dtype=np.int32)
+        weights = np.empty(int(bounds[-1]), dtype=np.float32)
+        next_place = bounds[:-1].copy()  # where each term's next item goes
+        parts, self._parts = self._parts[::-1], []
+        while parts:  # oldest first, each part freed once placed
+            terms, docs, sums = parts.pop()
+            count = counts.pop(0)
+            run_start = np.cumsum(count) - count  # where each term's run starts in the part
+            place = (next_place - run_start)[terms] + np.arange(len(terms))
+            entries[place] = docs
+            weights[place] = sums
+            next_place += count
+        starts = bounds.tolist()
         return {
             term: Postings(entries[start:end], weights[start:end])
             for term, number in self.term_ids.items()
-            if (start := bounds[number]) < (end := bounds[number + 1])
+            if (start := starts[number]) < (end := starts[number + 1])
         }
