@@ -15,7 +15,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bot.core.glossary import Glossary
-from bot.core.lexicon import TIME_EXPRESSION
+from bot.core.lexicon import QUESTION_WORDS, TIME_EXPRESSION
 from bot.core.model import Entry, MatchSettings
 from bot.core.postings import STOP, FloatArray, IntArray, Postings, PostingsBuilder, Tokeniser
 from bot.core.text import STOPWORDS, words
@@ -118,10 +118,14 @@ class Index:
         """The closest word the knowledge base uses, within a few edits, or None.
 
         Works on surface forms ("directng" -> "directing"), where edit distance means what a
-        typist did. Short words are not guessed, and the first letter must be right.
+        typist did. The first letter must be right, and a word of four letters or fewer is
+        only taken for a question word ("wher" -> "where").
         """
-        if not word.isalpha() or len(word) <= 4:
-            return None  # four letters or fewer: too many real words are one edit apart
+        if not word.isalpha() or len(word) < 3:
+            return None
+        if len(word) <= 4:  # too many real words are one edit apart; but not question words
+            found = process.extractOne(word, QUESTION_WORDS, scorer=OSA.distance, score_cutoff=1)
+            return None if found is None else found[0]
         edits = min(1 if len(word) <= 8 else 2, self._max_edits)
         if edits == 0:
             return None

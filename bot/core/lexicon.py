@@ -93,6 +93,9 @@ TIME_EXPRESSION = re.compile(
     re.IGNORECASE,
 )
 
+# Misspelt, these are the short unknown words most questions have ("wher", "wat", "hwo").
+QUESTION_WORDS = ("what", "when", "where", "which", "who", "whom", "whose", "why", "how")
+
 _SINGLE_LETTER = re.compile(r"^[^\W\d_]$")
 
 

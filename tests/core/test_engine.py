@@ -30,6 +30,8 @@ def answer_text(result) -> str:
         # typos, including in names
         ("who directid balerina", "Len Wiseman"),
         ("is keanu reevs in ballerina", "cameo"),
+        # a short misspelt question word is that word, not an unknown topic
+        ("wher does ballerina take place in the timeline", "Chapter 3 and Chapter 4"),
         # Discord markup, markdown, URLs and filler around the question
         ("<@123456789> <@!42> who **directed** ballerina?", "Len Wiseman"),
         (
