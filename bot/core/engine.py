@@ -10,7 +10,7 @@ from rapidfuzz import fuzz, process, utils
 
 from bot.core.glossary import Glossary, Token
 from bot.core.index import ASIDE, HEAD, K1, BoolArray, Index
-from bot.core.lexicon import ASKS_WHEN, FILM_FACETS, implied_facets, strip_filler
+from bot.core.lexicon import FILM_FACETS, answer_kinds, implied_facets, strip_filler
 from bot.core.loader import KnowledgeBase
 from bot.core.model import Answer, MatchSettings, NoAnswer, Result, Suggestion
 from bot.core.postings import FloatArray, IntArray
@@ -27,7 +27,7 @@ ALIAS_FIT = 0.9  # an alias is a curator's guess at a phrasing; the title is the
 TYPO_DISCOUNT = 0.85  # a corrected word counts a little less than one spelled right
 ASIDE_COVERAGE = 0.25  # a unit an entry names only in parentheses covers a quarter as much
 NEGLIGIBLE_SHARE = 0.02  # a unit weighing less than this share of the question is not scored
-UNTIMED_DISCOUNT = 0.8  # a "when" question, and an entry that names no time at all
+UNTYPED_DISCOUNT = 0.8  # e.g. a "when" question, and an entry that names no time at all
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +75,7 @@ class Engine:
     def _answer(self, cleaned: str) -> Result:
         """Answer a cleaned question (cached: results are immutable, popular questions repeat)."""
         units = self.units(cleaned)
-        asks_when = bool(ASKS_WHEN.search(cleaned))
+        kinds = answer_kinds(cleaned)
         if not units or not len(self.kb):
             return NoAnswer(reason="empty question" if not units else "empty knowledge base")
         scored = self._score(units)
@@ -99,8 +99,8 @@ class Engine:
                 break  # title fit cannot lift this one, or any after it, into the top few
             fit[i] = self._fit(units, asked, int(scored.ids[i]))
             final[i] = base + 100 * FIT_SHARE * fit[i]
-            if asks_when and not self.index.names_a_time(int(scored.ids[i])):
-                final[i] *= UNTIMED_DISCOUNT  # it may still be a suggestion, not the answer
+            if not all(self.index.holds(int(scored.ids[i]), kind) for kind in kinds):
+                final[i] *= UNTYPED_DISCOUNT  # it may still be a suggestion, not the answer
         order = sorted(final, key=lambda i: (-final[i], int(scored.ids[i])))
         best = order[0]
         entries = self.kb.entries

@@ -15,7 +15,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bot.core.glossary import Glossary
-from bot.core.lexicon import QUESTION_WORDS, TIME_EXPRESSION
+from bot.core.lexicon import ANSWER_KINDS, QUESTION_WORDS
 from bot.core.model import Entry, MatchSettings
 from bot.core.postings import STOP, FloatArray, IntArray, Postings, PostingsBuilder, Tokeniser
 from bot.core.text import STOPWORDS, words
@@ -56,7 +56,7 @@ class Index:
         # Per entry, per title/alias: its units (a glossary phrase's concepts, or a word's stem).
         self.head_fields: list[tuple[tuple[tuple[str, ...], ...], ...]] = []
         self._entries = entries
-        self._names_time: dict[int, bool] = {}  # filled lazily: only "when" questions ask
+        self._holds: dict[tuple[int, str], bool] = {}  # filled lazily: few questions ask
         doc_entry: list[int] = []
         doc_lengths: list[float] = []
         for number, entry in enumerate(entries):
@@ -143,13 +143,12 @@ class Index:
                 best = (found[0], int(found[1]))
         return None if best is None else best[0]
 
-    def names_a_time(self, entry: int) -> bool:  # by entry number, not passage
-        """Whether the entry's text names a year, month, season or chapter."""
-        known = self._names_time.get(entry)
+    def holds(self, entry: int, kind: str) -> bool:  # by entry number, not passage
+        """Whether the entry's text holds an answer of `kind` (ANSWER_KINDS): a time, a number."""
+        known = self._holds.get((entry, kind))
         if known is None:
-            known = self._names_time[entry] = bool(
-                TIME_EXPRESSION.search(self._entries[entry].text)
-            )
+            _, expression = ANSWER_KINDS[kind]
+            known = self._holds[entry, kind] = bool(expression.search(self._entries[entry].text))
         return known
 
     def candidates(

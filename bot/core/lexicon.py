@@ -84,7 +84,6 @@ FACET_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     )
 )
 
-# A question that asks "when" wants a time; an entry with none of these cannot answer it.
 ASKS_WHEN = re.compile(r"\bwhen\b|\bwhat (?:year|date|month|day)\b|\bhow soon\b", re.IGNORECASE)
 TIME_EXPRESSION = re.compile(
     r"\b(?:1[89]\d\d|20\d\d)\b|\b(?:january|february|march|april|june|july|august|september"
@@ -92,6 +91,19 @@ TIME_EXPRESSION = re.compile(
     r"|\b(?:prequel|sequel|timeline)\b",
     re.IGNORECASE,
 )
+
+ASKS_COUNT = re.compile(r"\bhow many\b", re.IGNORECASE)
+NUMBER_EXPRESSION = re.compile(
+    r"\d|\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty"
+    r"|fifty|hundred|thousand|million|dozens?|several|a few|a couple)\b",
+    re.IGNORECASE,
+)
+# What the shape of a question says its answer must hold: "when" wants a time, "how many" a
+# number. An entry holding none cannot answer it, however many words it shares.
+ANSWER_KINDS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
+    "time": (ASKS_WHEN, TIME_EXPRESSION),
+    "count": (ASKS_COUNT, NUMBER_EXPRESSION),
+}
 
 # Misspelt, these are the short unknown words most questions have ("wher", "wat", "hwo").
 QUESTION_WORDS = ("what", "when", "where", "which", "who", "whom", "whose", "why", "how")
@@ -107,6 +119,11 @@ def is_stopword(word: str) -> bool:
 def implied_facets(text: str) -> list[str]:
     """Film facets a question asks for by its shape ("how long is it" asks for the runtime)."""
     return [facet for pattern, facet in FACET_PATTERNS if pattern.search(text)]
+
+
+def answer_kinds(text: str) -> tuple[str, ...]:
+    """The kinds of answer (ANSWER_KINDS) a question asks for by its shape."""
+    return tuple(kind for kind, (asks, _) in ANSWER_KINDS.items() if asks.search(text))
 
 
 def strip_filler(text: str) -> str:
