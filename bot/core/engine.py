@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -14,7 +15,7 @@ from bot.core.lexicon import FILM_FACETS, answer_kinds, implied_facets, strip_fi
 from bot.core.loader import KnowledgeBase
 from bot.core.model import Answer, MatchSettings, NoAnswer, Result, Suggestion
 from bot.core.postings import FloatArray, IntArray
-from bot.core.text import clean_question, is_stopword, stem, unstretch, words
+from bot.core.text import clean_question, is_stopword, proper_words, stem, unstretch, words
 
 # How the final score (0-100) mixes its parts: how much of the question the entry covers,
 # how much of it the entry's title or aliases cover, the BM25F strength of the match, and how
@@ -83,6 +84,7 @@ class Engine:
         pool = min(settings.candidate_pool, len(scored.ids))
         best_first = np.argpartition(-scored.score, pool - 1)[:pool] if pool else scored.ids[:0]
         top = [int(i) for i in best_first if scored.coverage[i] > 0]
+        self._drop_common_uses(proper_words(cleaned), units, scored, top)
         if not top:
             return NoAnswer(reason="nothing in the knowledge base matches")
         final: dict[int, float] = {}
@@ -137,6 +139,36 @@ class Engine:
             unsure=unsure,
             reason="not confident" if unsure else "not about anything the knowledge base knows",
         )
+
+    def _drop_common_uses(
+        self, names: list[str], units: list[Unit], scored: Scored, top: list[int]
+    ) -> None:
+        """Un-match a name the question capitalises where a candidate has it only in lower case.
+
+        "the plot of Underworld" is about a film; "a violent underworld" is not it. Glossary
+        words are left alone (the glossary says what they mean), and so is a question whose
+        case says nothing (Title Case, capitals). Works on the few top candidates, in place.
+        """
+        total = sum(u.weight for u in units)
+        vocabulary = self.glossary.vocabulary
+        for name in names:
+            folded = words(name)
+            term = stem(folded[0]) if folded else ""
+            if not term or term in vocabulary or is_stopword(folded[0]):
+                continue
+            number = next((n for n, u in enumerate(units) if u.terms == (term,)), None)
+            if number is None:
+                continue
+            hits = scored.matched[number]
+            capitalised = re.compile(r"\b" + re.escape(term.capitalize()))
+            lost = units[number].weight / total
+            for i in top:
+                entry = self.kb.entries[scored.ids[i]]
+                if (hits is None or hits[i]) and not any(
+                    capitalised.search(text) for text in (entry.title, entry.text, *entry.aliases)
+                ):
+                    scored.coverage[i] -= lost
+                    scored.score[i] -= 100 * COVERAGE_SHARE * lost
 
     def units(self, cleaned: str) -> list[Unit]:
         """Break a cleaned question into weighted units, correcting typos against the index."""

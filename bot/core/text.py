@@ -10,7 +10,16 @@ import snowballstemmer
 
 from bot.core.lexicon import STOPWORDS, is_stopword
 
-__all__ = ["STOPWORDS", "clean_question", "fold", "is_stopword", "stem", "unstretch", "words"]
+__all__ = [
+    "STOPWORDS",
+    "clean_question",
+    "fold",
+    "is_stopword",
+    "proper_words",
+    "stem",
+    "unstretch",
+    "words",
+]
 
 # Discord markup that carries no words of the question.
 _MENTION = re.compile(
@@ -28,6 +37,9 @@ _ENGLISH = snowballstemmer.stemmer("english")
 _PLAIN_WORD = re.compile(r"[^\W_]+", re.UNICODE)
 # In folded ASCII text, a word is a run of [a-z0-9], as [^\W_]+ finds it.
 _ASCII_NON_WORD = {n: " " for n in range(128) if not chr(n).isalnum()}
+_SENTENCE_END = re.compile(r"[.!?:;]+(?:\s|$)")
+_CAPITALISED = re.compile(r"[A-Z][a-z]+(?:'s)?")
+_EDGE_PUNCTUATION = "\"'()[]{},.!?:;*_~"
 _LETTER_RUN = re.compile(r"([^\W\d_])\1{2,}")  # three or more of one letter: chat elongation
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u00b4": "'"})
 
@@ -73,6 +85,20 @@ def words(text: str) -> list[str]:
     # Without an apostrophe the plain pattern is enough, and faster.
     found: list[str] = (_WORD if "'" in folded else _PLAIN_WORD).findall(folded)
     return found
+
+
+def proper_words(text: str) -> list[str]:
+    """Words a question capitalises where a sentence does not start: names ("Underworld").
+
+    Nothing is returned for a question in Title Case or in capitals, where case says nothing.
+    """
+    found: list[str] = []
+    inner = 0
+    for sentence in _SENTENCE_END.split(text):
+        tokens = sentence.split()[1:]  # a sentence's first word is capitalised anyway
+        inner += len(tokens)
+        found += [w for t in tokens if _CAPITALISED.fullmatch(w := t.strip(_EDGE_PUNCTUATION))]
+    return [] if len(found) * 2 > inner else found
 
 
 def unstretch(text: str) -> str:

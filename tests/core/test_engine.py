@@ -46,6 +46,8 @@ def answer_text(result) -> str:
         ("who plays The Director", "Anjelica Huston"),
         # a "when" question is answered by an entry that names a time
         ("when is it coming out", "June 2025"),
+        # a capitalised name that the sources also capitalise is still matched
+        ("What is the story of Ballerina?", "Rooney"),
         # a "how many" question is answered by an entry that gives a number
         ("how many stars did the review give", "3.5 out of 5"),
     ],
@@ -75,6 +77,9 @@ def test_answers_survive_typos_order_and_markup(engine, question, must_contain):
         "where was ballerina filmed",
         # the only entry naming Underworld gives no number: "how many" finds no answer there
         "how many underworld films are there",
+        # a capitalised name the sources only use as a common word ("the chaos left in...")
+        "tell me about the movie Chaos",
+        "what is the story of Betrayal",
     ],
 )
 def test_abstains_when_the_question_is_about_something_else(engine, question):

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.core.text import clean_question, stem, words
+from bot.core.text import clean_question, proper_words, stem, words
 
 
 @pytest.mark.parametrize(
@@ -74,3 +74,18 @@ def test_words_of_ascii_text_follow_the_same_rule_as_any_other_text(text):
     # ASCII text skips the regex; it must split exactly as the Unicode word pattern would.
     marked = text + " é"  # one non-ASCII word forces the regex path
     assert [*words(text), "e"] == words(marked)
+
+
+@pytest.mark.parametrize(
+    ("question", "names"),
+    [
+        ("What is the plot of Underworld?", ["Underworld"]),
+        ("hey. Is it like Nobody? or like Extraction", ["Nobody", "Extraction"]),
+        ("who plays Rooney's father", ["Rooney's"]),
+        ("What Is The Plot Of Underworld", []),  # Title Case: case says nothing
+        ("WHO DIRECTED BALLERINA", []),
+        ("Underworld plot", []),  # a sentence's first word is capitalised anyway
+    ],
+)
+def test_proper_words_are_those_capitalised_inside_a_sentence(question, names):
+    assert proper_words(question) == names
