@@ -19,6 +19,18 @@ def phrase_form(word: str) -> str:
     return word
 
 
+def inflections(word: str) -> list[str]:
+    """Regular -ed and -ing forms of a fan word ("theorize": "theorized", "theorizing").
+
+    Only these: a stemmer would also fold "directly" and "direction" into "direct".
+    """
+    if len(word) < 4 or not word.isalpha() or word.endswith(("ed", "ing")):
+        return []
+    if word.endswith("e"):
+        return [word + "d", word[:-1] + "ing"]
+    return [word + "ed", word + "ing"]
+
+
 def concept_key(canonical: str) -> str:
     """The index term of a glossary concept."""
     return CONCEPT_PREFIX + "_".join(stem(w) for w in words(canonical))
@@ -42,15 +54,20 @@ class Glossary:
         self._phrases: dict[tuple[str, ...], set[str]] = {}
         # (case-sensitive variant, its pattern, canonical)
         self._exact: list[tuple[str, re.Pattern[str], str]] = []
+        inflected: list[tuple[tuple[str, ...], str]] = []
         for term in self.terms:
             key = concept_key(term.canonical)
             for variant in (term.canonical, *term.variants):
                 forms = tuple(phrase_form(w) for w in words(variant))
                 if forms:
                     self._phrases.setdefault(forms, set()).add(key)
+                if term.kind == "word" and len(forms) == 1:
+                    inflected += [((form,), key) for form in inflections(forms[0])]
             for variant in term.exact_variants:
                 pattern = re.compile(r"(?<!\w)" + re.escape(variant) + r"(?!\w)")
                 self._exact.append((variant, pattern, term.canonical))
+        for forms, key in inflected:  # a listed variant wins over a guessed inflection
+            self._phrases.setdefault(forms, {key})
         self.names = frozenset(concept_key(t.canonical) for t in self.terms if t.kind == "name")
         self.max_len = max((len(p) for p in self._phrases), default=0)
         starts = {p[0] for p in self._phrases}

@@ -1,0 +1,51 @@
+"""Glossary phrases: variants, their regular inflections, and names kept as written."""
+
+import pytest
+
+from bot.core.glossary import Glossary, inflections
+from bot.core.model import GlossaryTerm
+from bot.core.text import words
+
+GLOSSARY = Glossary(
+    [
+        GlossaryTerm("theory", ("theorize", "speculate", "rumor")),
+        GlossaryTerm("cameo", ("appear",)),
+        GlossaryTerm("production", ("shooting",)),
+        GlossaryTerm("fight", ("shoot",)),  # "shooting" is listed for production: that wins
+        GlossaryTerm("Chapter 4", ("Wick 4",), kind="name"),
+        GlossaryTerm("Len Wiseman", ("Wiseman",), kind="name"),
+    ]
+)
+
+
+def concepts(text: str) -> list[tuple[str, ...]]:
+    return [keys for _, _, keys in GLOSSARY.spans(words(text))]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("what are fans theorizing", [("=theori",)]),
+        ("people speculated and rumored", [("=theori",), ("=theori",)]),
+        ("has he appeared yet", [("=cameo",)]),
+        ("when did shooting start", [("=product",)]),
+        ("a wisemaned film", []),  # names are never inflected
+        ("directly", []),  # only -ed and -ing: no other derivation
+    ],
+)
+def test_a_regular_inflection_of_a_fan_word_means_the_same(text, expected):
+    assert concepts(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("word", "forms"),
+    [
+        ("theorize", ["theorized", "theorizing"]),
+        ("appear", ["appeared", "appearing"]),
+        ("pen", []),  # too short to guess at
+        ("directed", []),  # already inflected
+        ("spin-off", []),
+    ],
+)
+def test_inflections_are_the_regular_ed_and_ing_forms(word, forms):
+    assert inflections(word) == forms
