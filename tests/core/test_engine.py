@@ -46,6 +46,9 @@ def answer_text(result) -> str:
         ("who plays The Director", "Anjelica Huston"),
         # a "when" question is answered by an entry that names a time
         ("when is it coming out", "June 2025"),
+        # fan phrasings the glossary knows: "find out"/"discover" is "uncover", "see" someone
+        ("what did rooney discover about her father", "father’s death"),
+        ("do we get to see keanu in ballerina", "cameo"),
         # a capitalised name that the sources also capitalise is still matched
         ("What is the story of Ballerina?", "Rooney"),
         # a "how many" question is answered by an entry that gives a number
