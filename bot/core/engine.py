@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 from rapidfuzz import fuzz, process, utils
@@ -13,6 +12,7 @@ from bot.core.glossary import Glossary, Token
 from bot.core.index import ASIDE, HEAD, K1, BoolArray, Index
 from bot.core.lexicon import FILM_FACETS, answer_kinds, implied_facets, strip_filler
 from bot.core.loader import KnowledgeBase
+from bot.core.memo import Memo
 from bot.core.model import Answer, MatchSettings, NoAnswer, Result, Suggestion
 from bot.core.postings import FloatArray, IntArray
 from bot.core.text import clean_question, is_stopword, proper_words, stem, unstretch, words
@@ -28,6 +28,7 @@ ALIAS_FIT = 0.9  # an alias is a curator's guess at a phrasing; the title is the
 TYPO_DISCOUNT = 0.85  # a corrected word counts a little less than one spelled right
 ASIDE_COVERAGE = 0.25  # a unit an entry names only in parentheses covers a quarter as much
 NEGLIGIBLE_SHARE = 0.02  # a unit weighing less than this share of the question is not scored
+PROFILE_MEMO_SIZE = 8192  # entries whose title profiles are kept ready
 UNTYPED_DISCOUNT = 0.8  # e.g. a "when" question, and an entry that names no time at all
 
 
@@ -64,17 +65,19 @@ class Engine:
         self.settings = settings or MatchSettings()
         self.glossary = Glossary(kb.glossary)
         self.index = Index(kb.entries, self.glossary, self.settings)
-        self._head_profile = lru_cache(maxsize=8192)(self._profile)
-        self._answer_cleaned = lru_cache(maxsize=self.settings.cache_size)(self._answer)
+        self._profiles: Memo[int, tuple[HeadField, ...]] = Memo(PROFILE_MEMO_SIZE)
+        self._answers: Memo[str, Result] = Memo(self.settings.cache_size)
         self._titles = [utils.default_process(e.title) for e in kb.entries]
         self._faq_first = sorted(range(len(kb.entries)), key=lambda i: kb.entries[i].kind != "faq")
 
     def ask(self, question: str) -> Result:
         """Answer a question, or say why not with up to a few suggestions."""
-        return self._answer_cleaned(clean_question(question, self.settings.max_question_chars))
+        cleaned = clean_question(question, self.settings.max_question_chars)
+        # Results are immutable and popular questions repeat: answer each cleaned one once.
+        return self._answers.lookup(cleaned, self._answer)
 
     def _answer(self, cleaned: str) -> Result:
-        """Answer a cleaned question (cached: results are immutable, popular questions repeat)."""
+        """Answer a cleaned question."""
         units = self.units(cleaned)
         kinds = answer_kinds(cleaned)
         if not units or not len(self.kb):
@@ -279,7 +282,8 @@ class Engine:
         if asked_weight <= 0:
             return 0.0
         best = 0.0
-        for weights, alternatives, terms, total, factor in self._head_profile(entry):
+        profile = self._profiles.lookup(entry, self._profile)
+        for weights, alternatives, terms, total, factor in profile:
             hit = sum(
                 w
                 for w, alts in zip(weights, alternatives, strict=True)

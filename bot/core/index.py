@@ -6,7 +6,6 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from itertools import pairwise
 
 import numpy as np
@@ -16,6 +15,7 @@ from rapidfuzz.distance import OSA
 
 from bot.core.glossary import Glossary
 from bot.core.lexicon import ANSWER_KINDS, QUESTION_WORDS
+from bot.core.memo import Memo
 from bot.core.model import Entry, MatchSettings
 from bot.core.postings import STOP, FloatArray, IntArray, Postings, PostingsBuilder, Tokeniser
 from bot.core.text import STOPWORDS, words
@@ -112,10 +112,14 @@ class Index:
         surface = set(self._stems) | glossary.surface_words | {w for w in STOPWORDS if w.isalpha()}
         self._by_length = _by_length(w for w in surface if w.isalpha() and len(w) > 3)
         self._max_edits = settings.typo_max_edits
-        self.correct = lru_cache(maxsize=4096)(self._correct)
+        self._corrections: Memo[str, str | None] = Memo(4096)
+
+    def correct(self, word: str) -> str | None:
+        """The closest word the knowledge base uses, within a few edits, or None."""
+        return self._corrections.lookup(word, self._correct)
 
     def _correct(self, word: str) -> str | None:
-        """The closest word the knowledge base uses, within a few edits, or None.
+        """Work out `correct(word)`.
 
         Works on surface forms ("directng" -> "directing"), where edit distance means what a
         typist did. The first letter must be right, and a word of four letters or fewer is

@@ -1,5 +1,7 @@
 """The engine answers what the knowledge base knows, and honestly abstains otherwise."""
 
+import gc
+import weakref
 from pathlib import Path
 
 import pytest
@@ -176,3 +178,18 @@ def test_the_answer_cache_can_be_turned_off():
     first = uncached.ask("who directs ballerina")
     again = uncached.ask("who directs ballerina")
     assert again == first and again is not first
+
+
+def test_an_engine_let_go_is_freed_at_once_even_with_the_collector_off():
+    # A reload replaces the engine; the bot freezes the garbage collector, so an engine
+    # kept alive by a reference cycle would never be freed, one knowledge base per reload.
+    engine = Engine(load_knowledge_base(DATA))
+    engine.ask("who directs ballerina")
+    engine.ask("who directid balerina")  # fills the typo corrections too
+    gone = weakref.ref(engine)
+    gc.disable()
+    try:
+        del engine
+        assert gone() is None
+    finally:
+        gc.enable()
