@@ -156,7 +156,7 @@ async def serve(
 async def _run_until_stopped(bot: ConciergeBot, token: str, stop: asyncio.Event) -> int:
     """`async with bot: await bot.start(token)`, closing the bot when `stop` is set."""
 
-    async def close_on_stop() -> None:
+    async def close_on_stop(gateway: asyncio.Task[None]) -> None:
         await stop.wait()
         if bot.in_flight:
             log.info("stop requested: finishing %d answers first", bot.in_flight)
@@ -164,13 +164,22 @@ async def _run_until_stopped(bot: ConciergeBot, token: str, stop: asyncio.Event)
             if left:
                 log.warning("stopping with %d answers unfinished", left)
         log.info("stop requested: closing the connection to Discord")
+        # The gateway reader waits in receive(); told of our close there, discord.py answers
+        # it with its own close code 4000, which Discord keeps resumable (the bot shows online
+        # until the session expires). Cancelled first, it leaves our 1000 to be sent, as
+        # discord.py's own shards do on close.
+        gateway.cancel()
         await bot.close()
 
     try:
         async with bot:
-            closer = asyncio.create_task(close_on_stop())
+            gateway = asyncio.create_task(bot.start(token), name="gateway")
+            closer = asyncio.create_task(close_on_stop(gateway))
             try:
-                await bot.start(token)
+                await gateway
+            except asyncio.CancelledError:
+                if not stop.is_set():
+                    raise  # we were cancelled ourselves, not asked to stop
             finally:
                 if stop.is_set():
                     await asyncio.gather(closer, return_exceptions=True)
