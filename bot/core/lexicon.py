@@ -50,6 +50,14 @@ FILLER_PHRASES = re.compile(
     re.IGNORECASE,
 )
 
+# "Who's in the cast besides the lead?": what follows names what the asker does not want, up
+# to the end of the clause; matching it would answer with exactly that.
+EXCLUDED = re.compile(
+    r"\b(?:besides|other than|apart from|aside from|except(?: for)?|excluding|not counting)\b"
+    r"[^,.;:!?]*",
+    re.IGNORECASE,
+)
+
 FILM_FACETS = frozenset(
     """
     music soundtrack score composer composed song songs runtime length minutes hours
@@ -127,5 +135,5 @@ def answer_kinds(text: str) -> tuple[str, ...]:
 
 
 def strip_filler(text: str) -> str:
-    """Remove chat politeness and hedging phrases that surround a question."""
-    return FILLER_PHRASES.sub(" ", text)
+    """Remove chat politeness and hedging, and what the question says it is not asking about."""
+    return EXCLUDED.sub(" ", FILLER_PHRASES.sub(" ", text))

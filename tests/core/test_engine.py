@@ -51,6 +51,8 @@ def answer_text(result) -> str:
         # fan phrasings the glossary knows: "find out"/"discover" is "uncover", "see" someone
         ("what did rooney discover about her father", "father’s death"),
         ("do we get to see keanu in ballerina", "cameo"),
+        # what the question excludes is not what it asks about
+        ("who else is in the cast apart from ana de armas", "Gabriel Byrne"),
         # a capitalised name that the sources also capitalise is still matched
         ("What is the story of Ballerina?", "Rooney"),
         # a "how many" question is answered by an entry that gives a number
