@@ -10,12 +10,26 @@ from rapidfuzz import fuzz, process, utils
 
 from bot.core.glossary import Glossary, Token
 from bot.core.index import ASIDE, HEAD, K1, BoolArray, Index
-from bot.core.lexicon import FILM_FACETS, answer_kinds, implied_facets, strip_filler
+from bot.core.lexicon import (
+    FILM_FACETS,
+    answer_kinds,
+    casting_evidence,
+    implied_facets,
+    strip_filler,
+)
 from bot.core.loader import KnowledgeBase
 from bot.core.memo import Memo
 from bot.core.model import Answer, MatchSettings, NoAnswer, Result, Suggestion
 from bot.core.postings import FloatArray, IntArray
-from bot.core.text import clean_question, is_stopword, proper_words, stem, unstretch, words
+from bot.core.text import (
+    clean_question,
+    fold,
+    is_stopword,
+    proper_words,
+    stem,
+    unstretch,
+    words,
+)
 
 # How the final score (0-100) mixes its parts: how much of the question the entry covers,
 # how much of it the entry's title or aliases cover, the BM25F strength of the match, and how
@@ -80,6 +94,8 @@ class Engine:
         """Answer a cleaned question."""
         units = self.units(cleaned)
         kinds = answer_kinds(cleaned)
+        casting = self._casting(cleaned)
+        cannot_answer: set[int] = set()
         if not units or not len(self.kb):
             return NoAnswer(reason="empty question" if not units else "empty knowledge base")
         scored = self._score(units)
@@ -95,6 +111,7 @@ class Engine:
         asked = frozenset(t for unit in units for t in unit.terms)
         wanted = 1 + settings.max_suggestions
         seen: set[int] = set()
+        entries = self.kb.entries
         for i in sorted(top, key=lambda i: -float(scored.score[i])):
             if int(scored.ids[i]) in seen:
                 continue  # another passage of this entry scored better
@@ -106,9 +123,11 @@ class Engine:
             final[i] = base + 100 * FIT_SHARE * fit[i]
             if not all(self.index.holds(int(scored.ids[i]), kind) for kind in kinds):
                 final[i] *= UNTYPED_DISCOUNT  # it may still be a suggestion, not the answer
+            if casting is not None and not casting.search(entries[scored.ids[i]].text):
+                cannot_answer.add(i)  # pairs no actor with the role: a suggestion at most
+                final[i] *= UNTYPED_DISCOUNT
         order = sorted(final, key=lambda i: (-final[i], int(scored.ids[i])))
         best = order[0]
-        entries = self.kb.entries
         suggestions = tuple(
             Suggestion(entries[scored.ids[i]].id, entries[scored.ids[i]].title, round(final[i], 1))
             for i in order
@@ -121,7 +140,8 @@ class Engine:
             or fit[best] >= settings.full_fit
         )
         confident = (
-            final[best] >= settings.answer_threshold
+            best not in cannot_answer
+            and final[best] >= settings.answer_threshold
             and scored.coverage[best] >= settings.min_coverage
         )
         if confident and informative:
@@ -142,6 +162,22 @@ class Engine:
             unsure=unsure,
             reason="not confident" if unsure else "not about anything the knowledge base knows",
         )
+
+    def _casting(self, cleaned: str) -> re.Pattern[str] | None:
+        """What an answer to "who plays X" or "what role does Y play" must contain, if asked.
+
+        The role or actor is searched as the question spells it, or as corrected when it is a
+        typo of a word the entries use ("roony" is searched as "rooney").
+        """
+        casting = casting_evidence(cleaned)
+        if casting is None:
+            return None
+        word, pattern = casting
+        fixed = None if self.index.knows(fold(word)) else self.index.correct(fold(word))
+        if fixed is not None:
+            respelt = casting_evidence(re.sub(rf"\b{re.escape(word)}\b", fixed, cleaned))
+            pattern = pattern if respelt is None else respelt[1]
+        return pattern
 
     def _drop_common_uses(
         self, names: list[str], units: list[Unit], scored: Scored, top: list[int]

@@ -147,6 +147,10 @@ class Index:
                 best = (found[0], int(found[1]))
         return None if best is None else best[0]
 
+    def knows(self, word: str) -> bool:
+        """Whether the entries use this folded word (spelled as the question has it)."""
+        return word in self._stems
+
     def holds(self, entry: int, kind: str) -> bool:  # by entry number, not passage
         """Whether the entry's text holds an answer of `kind` (ANSWER_KINDS): a time, a number."""
         known = self._holds.get((entry, kind))

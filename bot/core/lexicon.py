@@ -129,6 +129,46 @@ def implied_facets(text: str) -> list[str]:
     return [facet for pattern, facet in FACET_PATTERNS if pattern.search(text)]
 
 
+# "Who plays X?" and "What character does Y play?" are answered only by a text that pairs an
+# actor with a role ("Ana de Armas as Rooney", "Rooney (Ana de Armas)", "Y plays ...").
+_WHO_PLAYS = re.compile(
+    r"\bwho (?:plays|played|portrays|portrayed|is playing|will play|is cast as)\s+"
+    r"(?P<role>[\w' -]+?)(?:\s+(?:character|role|part))?(?:\s+(?:in|on)\b.*)?\s*[?!.]*$",
+    re.IGNORECASE,
+)
+_ROLE_OF = re.compile(
+    r"\b(?:what|which|who) (?:character|role|part)s? (?:does|did|will|is|was) "
+    r"(?P<actor>[\w' -]+?) (?:play|playing|portray|portraying|have)\b",
+    re.IGNORECASE,
+)
+
+
+def casting_evidence(question: str) -> tuple[str, re.Pattern[str]] | None:
+    """For a question about who plays whom: its key word, and what an answer must contain."""
+    if found := _WHO_PLAYS.search(question):
+        word = _last_word(found["role"])
+        role = re.escape(word)
+        return word, re.compile(
+            rf"\bas (?:the |a |an )?(?:[\w'-]+ ){{0,2}}{role}\b|\b{role}(?:'s)? \("
+            rf"|\bplays (?:the |a |an )?(?:[\w'-]+ ){{0,2}}{role}\b",
+            re.IGNORECASE,
+        )
+    if found := _ROLE_OF.search(question):
+        word = _last_word(found["actor"])
+        actor = re.escape(word)
+        return word, re.compile(
+            rf"\b{actor}\b(?: [\w'-]+){{0,2}},? (?:as|plays|reprising|returns as)\b"
+            rf"|\((?:[\w'-]+ ){{0,2}}{actor}\)",
+            re.IGNORECASE,
+        )
+    return None
+
+
+def _last_word(phrase: str) -> str:
+    words = phrase.replace("'s", "").split()
+    return words[-1] if words else ""
+
+
 def answer_kinds(text: str) -> tuple[str, ...]:
     """The kinds of answer (ANSWER_KINDS) a question asks for by its shape."""
     return tuple(kind for kind, (asks, _) in ANSWER_KINDS.items() if asks.search(text))

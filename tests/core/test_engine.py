@@ -51,6 +51,10 @@ def answer_text(result) -> str:
         # fan phrasings the glossary knows: "find out"/"discover" is "uncover", "see" someone
         ("what did rooney discover about her father", "father’s death"),
         ("do we get to see keanu in ballerina", "cameo"),
+        # who plays whom: answered by a text that pairs the actor with the role
+        ("who plays winston", "Winston (Ian McShane)"),
+        ("what role does keanu reeves play", "Keanu Reeves as John Wick"),
+        ("who plays roony", "Ana de Armas as Rooney"),  # the role searched as corrected
         # what the question excludes is not what it asks about
         ("who else is in the cast apart from ana de armas", "Gabriel Byrne"),
         # a capitalised name that the sources also capitalise is still matched
@@ -84,6 +88,9 @@ def test_answers_survive_typos_order_and_markup(engine, question, must_contain):
         "where was ballerina filmed",
         # the only entry naming Underworld gives no number: "how many" finds no answer there
         "how many underworld films are there",
+        # the sources name the role or the actor, but never pair them with anyone
+        "who plays rooney's mother",
+        "what character does catalina sandino moreno play",
         # a capitalised name the sources only use as a common word ("the chaos left in...")
         "tell me about the movie Chaos",
         "what is the story of Betrayal",
