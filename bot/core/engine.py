@@ -117,6 +117,8 @@ class Engine:
                 continue  # another passage of this entry scored better
             seen.add(int(scored.ids[i]))
             base = float(scored.score[i])
+            if base + 100 * FIT_SHARE < settings.suggest_threshold:
+                break  # even a perfect title fit leaves it, and all after it, unsuggested
             if len(final) >= wanted and base + 100 * FIT_SHARE < sorted(final.values())[-wanted]:
                 break  # title fit cannot lift this one, or any after it, into the top few
             fit[i] = self._fit(units, asked, int(scored.ids[i]))
@@ -126,6 +128,8 @@ class Engine:
             if casting is not None and not casting.search(entries[scored.ids[i]].text):
                 cannot_answer.add(i)  # pairs no actor with the role: a suggestion at most
                 final[i] *= UNTYPED_DISCOUNT
+        if not final:
+            return NoAnswer(reason="not about anything the knowledge base knows")
         order = sorted(final, key=lambda i: (-final[i], int(scored.ids[i])))
         best = order[0]
         suggestions = tuple(
