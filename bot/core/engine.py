@@ -100,11 +100,16 @@ class Engine:
             return NoAnswer(reason="empty question" if not units else "empty knowledge base")
         scored = self._score(units)
         settings = self.settings
-        pool = min(settings.candidate_pool, len(scored.ids))
-        best_first = np.argpartition(-scored.score, pool - 1)[:pool] if pool else scored.ids[:0]
-        top = [int(i) for i in best_first if scored.coverage[i] > 0]
+        # Below this, even a perfect title fit leaves a passage unsuggested: not worth ranking.
+        within = np.flatnonzero(scored.score >= settings.suggest_threshold - 100 * FIT_SHARE)
+        pool = min(settings.candidate_pool, len(within))
+        if pool:
+            within = within[np.argpartition(-scored.score[within], pool - 1)[:pool]]
+        top = [int(i) for i in within if scored.coverage[i] > 0]
         self._drop_common_uses(proper_words(cleaned), units, scored, top)
         if not top:
+            if scored.coverage.any():
+                return NoAnswer(reason="not about anything the knowledge base knows")
             return NoAnswer(reason="nothing in the knowledge base matches")
         final: dict[int, float] = {}
         fit: dict[int, float] = {}
@@ -300,10 +305,14 @@ class Engine:
             hits = weights > 0
             matched.append(hits)
             strength += unit.weight * weights * (K1 + 1) / (weights + norm)
-            aside = self.index.gather(unit.terms, selection, table=ASIDE) > 0
-            # Named only in parentheses ("Len Wiseman (Underworld)"): a credit, not the topic.
-            covered += unit.weight * np.where(aside, ASIDE_COVERAGE, 1.0) * hits
-            headed += unit.weight * (self.index.gather(unit.terms, selection, table=HEAD) > 0)
+            if self.index.has(unit.terms, ASIDE):
+                aside = self.index.gather(unit.terms, selection, table=ASIDE) > 0
+                # Named only in parentheses ("Len Wiseman (Underworld)"): a credit, not the topic.
+                covered += unit.weight * np.where(aside, ASIDE_COVERAGE, 1.0) * hits
+            else:
+                covered += unit.weight * hits
+            if self.index.has(unit.terms, HEAD):
+                headed += unit.weight * (self.index.gather(unit.terms, selection, table=HEAD) > 0)
         coverage = covered / total
         head = headed / total
         bm = strength / (total * (K1 + 1))

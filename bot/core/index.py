@@ -147,6 +147,11 @@ class Index:
                 best = (found[0], int(found[1]))
         return None if best is None else best[0]
 
+    def has(self, terms: Sequence[str], table: str) -> bool:
+        """Whether any of `terms` has postings in `table` (ALL, HEAD or ASIDE)."""
+        postings_of = self._tables[table]
+        return any(term in postings_of for term in terms)
+
     def knows(self, word: str) -> bool:
         """Whether the entries use this folded word (spelled as the question has it)."""
         return word in self._stems
