@@ -38,6 +38,7 @@ STOPWORDS = frozenset(
     everything whole part parts main new give gives giving find finds found according besides
     also anyway anyways though although btw tbh imo imho idk nah yeah yep nope ya yah oh ah um uh
     hmm wow omg pretty quite just still even already morning evening afternoon everybody
+    confused wondered
     """.split()
 )
 

@@ -55,6 +55,8 @@ def answer_text(result) -> str:
         ("who plays winston", "Winston (Ian McShane)"),
         ("what role does keanu reeves play", "Keanu Reeves as John Wick"),
         ("who plays roony", "Ana de Armas as Rooney"),  # the role searched as corrected
+        # chat about the asker ("im confused") is not about the film; "sits in" is placement
+        ("ok im confused, where does ballerina sit in the franchise", "Chapter 3 and Chapter 4"),
         # what the question excludes is not what it asks about
         ("who else is in the cast apart from ana de armas", "Gabriel Byrne"),
         # a capitalised name that the sources also capitalise is still matched
