@@ -178,13 +178,14 @@ class Engine:
         The role or actor is searched as the question spells it, or as corrected when it is a
         typo of a word the entries use ("roony" is searched as "rooney").
         """
-        casting = casting_evidence(cleaned)
+        folded = fold(cleaned)  # one apostrophe, one case: "Rooney’s" is "rooney's"
+        casting = casting_evidence(folded)
         if casting is None:
             return None
         word, pattern = casting
-        fixed = None if self.index.knows(fold(word)) else self.index.correct(fold(word))
+        fixed = None if self.index.knows(word) else self.index.correct(word)
         if fixed is not None:
-            respelt = casting_evidence(re.sub(rf"\b{re.escape(word)}\b", fixed, cleaned))
+            respelt = casting_evidence(re.sub(rf"\b{re.escape(word)}\b", fixed, folded))
             pattern = pattern if respelt is None else respelt[1]
         return pattern
 

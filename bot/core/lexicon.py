@@ -145,21 +145,24 @@ _ROLE_OF = re.compile(
 
 
 def casting_evidence(question: str) -> tuple[str, re.Pattern[str]] | None:
-    """For a question about who plays whom: its key word, and what an answer must contain."""
+    """For a question about who plays whom: its key word, and what an answer must contain.
+
+    The question is folded (text.fold); the pattern is searched in an entry's own text.
+    """
     if found := _WHO_PLAYS.search(question):
         word = _last_word(found["role"])
         role = re.escape(word)
         return word, re.compile(
-            rf"\bas (?:the |a |an )?(?:[\w'-]+ ){{0,2}}{role}\b|\b{role}(?:'s)? \("
-            rf"|\bplays (?:the |a |an )?(?:[\w'-]+ ){{0,2}}{role}\b",
+            rf"\bas (?:the |a |an )?(?:[\w'’-]+ ){{0,2}}{role}\b|\b{role}(?:['’]s)? \("
+            rf"|\bplays (?:the |a |an )?(?:[\w'’-]+ ){{0,2}}{role}\b",
             re.IGNORECASE,
         )
     if found := _ROLE_OF.search(question):
         word = _last_word(found["actor"])
         actor = re.escape(word)
         return word, re.compile(
-            rf"\b{actor}\b(?: [\w'-]+){{0,2}},? (?:as|plays|reprising|returns as)\b"
-            rf"|\((?:[\w'-]+ ){{0,2}}{actor}\)",
+            rf"\b{actor}\b(?: [\w'’-]+){{0,2}},? (?:as|plays|reprising|returns as)\b"
+            rf"|\((?:[\w'’-]+ ){{0,2}}{actor}\)",
             re.IGNORECASE,
         )
     return None

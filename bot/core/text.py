@@ -38,7 +38,7 @@ _PLAIN_WORD = re.compile(r"[^\W_]+", re.UNICODE)
 # In folded ASCII text, a word is a run of [a-z0-9], as [^\W_]+ finds it.
 _ASCII_NON_WORD = {n: " " for n in range(128) if not chr(n).isalnum()}
 _SENTENCE_END = re.compile(r"[.!?:;]+(?:\s|$)")
-_CAPITALISED = re.compile(r"[A-Z][a-z]+(?:'s)?")
+_CAPITALISED = re.compile(r"[A-Z][a-z]+(?:['’]s)?")
 _EDGE_PUNCTUATION = "\"'()[]{},.!?:;*_~"
 _LETTER_RUN = re.compile(r"([^\W\d_])\1{2,}")  # three or more of one letter: chat elongation
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u00b4": "'"})

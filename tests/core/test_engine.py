@@ -92,6 +92,7 @@ def test_answers_survive_typos_order_and_markup(engine, question, must_contain):
         "how many underworld films are there",
         # the sources name the role or the actor, but never pair them with anyone
         "who plays rooney's mother",
+        "Who plays Rooney’s mother?",  # a phone's apostrophe
         "what character does catalina sandino moreno play",
         # a capitalised name the sources only use as a common word ("the chaos left in...")
         "tell me about the movie Chaos",

@@ -82,6 +82,7 @@ def test_words_of_ascii_text_follow_the_same_rule_as_any_other_text(text):
         ("What is the plot of Underworld?", ["Underworld"]),
         ("hey. Is it like Nobody? or like Extraction", ["Nobody", "Extraction"]),
         ("who plays Rooney's father", ["Rooney's"]),
+        ("What is Underworld’s plot?", ["Underworld’s"]),
         ("What Is The Plot Of Underworld", []),  # Title Case: case says nothing
         ("WHO DIRECTED BALLERINA", []),
         ("Underworld plot", []),  # a sentence's first word is capitalised anyway
