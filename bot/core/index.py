@@ -66,12 +66,14 @@ class Index:
             shared_length = 0.0
             for text, weight, kind in _fields(entry, settings):
                 folded = words(glossary.rewrite_exact(text))
-                ids = tokens.ids(folded)
+                if kind == HEAD:
+                    ids, units = tokens.head(folded)
+                    head_fields.append(units)
+                    in_head.update(dict.fromkeys(ids))
+                else:
+                    ids = tokens.ids(folded)
                 shared.append((ids, weight))
                 shared_length += (len(ids) - ids.count(STOP)) * weight
-                if kind == HEAD:
-                    head_fields.append(tokens.units(folded))
-                    in_head.update(dict.fromkeys(ids))
             in_head.pop(STOP, None)
             in_shared = {i for ids, _ in shared for i in ids}
             self.head_fields.append(tuple(head_fields))

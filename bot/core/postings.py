@@ -15,6 +15,7 @@ FloatArray = npt.NDArray[np.float32]
 IntArray = npt.NDArray[np.int32]
 
 STOP = -1  # the term id of a stopword: counted in no postings and in no passage length
+Span = tuple[int, int, tuple[str, ...]]  # a glossary phrase: start, length, concepts
 FLUSH_TOKENS = 1 << 20  # term ids held as Python ints before numpy sums them (~8 MB)
 
 
@@ -50,24 +51,28 @@ class Tokeniser:
 
     def ids(self, folded: Sequence[str]) -> list[int]:
         """Term ids of words in order (STOP for stopwords), then one per glossary phrase."""
+        return self._ids(folded, self.glossary.spans(folded))
+
+    def head(self, folded: Sequence[str]) -> tuple[list[int], tuple[tuple[str, ...], ...]]:
+        """A title's or alias's term ids (as `ids`), and its units for fitting.
+
+        A unit is a glossary phrase's concepts, or a content word's stem.
+        """
+        spans = self.glossary.spans(folded)
+        ids = self._ids(folded, spans)
+        covered = {n for start, length, _ in spans for n in range(start, start + length)}
+        units = [keys for _, _, keys in spans]
+        units += [(s,) for n, w in enumerate(folded) if (s := self.stems[w]) and n not in covered]
+        return ids, tuple(dict.fromkeys(units))
+
+    def _ids(self, folded: Sequence[str], spans: Sequence[Span]) -> list[int]:
         ids: list[int | None] = list(map(self._word_ids.get, folded))
         if None in ids:
             ids = [self._learn(w) if i is None else i for w, i in zip(folded, ids, strict=True)]
         found: list[int] = ids  # type: ignore[assignment]  # every None was just filled
-        for _, _, keys in self.glossary.spans(folded):
+        for _, _, keys in spans:
             found.extend(map(self.term_ids.__getitem__, keys))
         return found
-
-    def units(self, folded: Sequence[str]) -> tuple[tuple[str, ...], ...]:
-        """What a title is made of, for fitting: glossary phrases' concepts and content stems.
-
-        Call after `ids` has seen the words.
-        """
-        spans = self.glossary.spans(folded)
-        covered = {n for start, length, _ in spans for n in range(start, start + length)}
-        units = [keys for _, _, keys in spans]
-        units += [(s,) for n, w in enumerate(folded) if (s := self.stems[w]) and n not in covered]
-        return tuple(dict.fromkeys(units))
 
     def _learn(self, word: str) -> int:
         term = self.stems[word] = "" if is_stopword(word) else stem(word)
