@@ -13,7 +13,8 @@ from bot.core.index import ASIDE, HEAD, K1, BoolArray, Index
 from bot.core.lexicon import (
     FILM_FACETS,
     answer_kinds,
-    casting_evidence,
+    casting_pattern,
+    casting_question,
     implied_facets,
     strip_filler,
 )
@@ -93,15 +94,16 @@ class Engine:
     def _answer(self, cleaned: str) -> Result:
         """Answer a cleaned question."""
         units = self.units(cleaned)
+        if not units or not len(self.kb):
+            return NoAnswer(reason="empty question" if not units else "empty knowledge base")
         kinds = answer_kinds(cleaned)
         casting = self._casting(cleaned)
         cannot_answer: set[int] = set()
-        if not units or not len(self.kb):
-            return NoAnswer(reason="empty question" if not units else "empty knowledge base")
         scored = self._score(units)
         settings = self.settings
         # Below this, even a perfect title fit leaves a passage unsuggested: not worth ranking.
-        within = np.flatnonzero(scored.score >= settings.suggest_threshold - 100 * FIT_SHARE)
+        floor = settings.suggest_threshold - 100 * FIT_SHARE
+        within = np.flatnonzero(scored.score >= floor)
         pool = min(settings.candidate_pool, len(within))
         if pool:
             within = within[np.argpartition(-scored.score[within], pool - 1)[:pool]]
@@ -122,8 +124,8 @@ class Engine:
                 continue  # another passage of this entry scored better
             seen.add(int(scored.ids[i]))
             base = float(scored.score[i])
-            if base + 100 * FIT_SHARE < settings.suggest_threshold:
-                break  # even a perfect title fit leaves it, and all after it, unsuggested
+            if base < floor:
+                break  # lowered below the floor by _drop_common_uses, and all after it
             if len(final) >= wanted and base + 100 * FIT_SHARE < sorted(final.values())[-wanted]:
                 break  # title fit cannot lift this one, or any after it, into the top few
             fit[i] = self._fit(units, asked, int(scored.ids[i]))
@@ -178,16 +180,12 @@ class Engine:
         The role or actor is searched as the question spells it, or as corrected when it is a
         typo of a word the entries use ("roony" is searched as "rooney").
         """
-        folded = fold(cleaned)  # one apostrophe, one case: "Rooney’s" is "rooney's"
-        casting = casting_evidence(folded)
-        if casting is None:
+        asked = casting_question(fold(cleaned))  # one apostrophe, one case: "rooney's"
+        if asked is None:
             return None
-        word, pattern = casting
+        kind, word = asked
         fixed = None if self.index.knows(word) else self.index.correct(word)
-        if fixed is not None:
-            respelt = casting_evidence(re.sub(rf"\b{re.escape(word)}\b", fixed, folded))
-            pattern = pattern if respelt is None else respelt[1]
-        return pattern
+        return casting_pattern(kind, fixed or word)
 
     def _drop_common_uses(
         self, names: list[str], units: list[Unit], scored: Scored, top: list[int]

@@ -144,28 +144,29 @@ _ROLE_OF = re.compile(
 )
 
 
-def casting_evidence(question: str) -> tuple[str, re.Pattern[str]] | None:
-    """For a question about who plays whom: its key word, and what an answer must contain.
-
-    The question is folded (text.fold); the pattern is searched in an entry's own text.
-    """
+def casting_question(question: str) -> tuple[str, str] | None:
+    """For a folded question about who plays whom: ("role" or "actor", the word it names)."""
     if found := _WHO_PLAYS.search(question):
-        word = _last_word(found["role"])
-        role = re.escape(word)
-        return word, re.compile(
-            rf"\bas (?:the |a |an )?(?:[\w'’-]+ ){{0,2}}{role}\b|\b{role}(?:['’]s)? \("
-            rf"|\bplays (?:the |a |an )?(?:[\w'’-]+ ){{0,2}}{role}\b",
-            re.IGNORECASE,
-        )
+        return "role", _last_word(found["role"])
     if found := _ROLE_OF.search(question):
-        word = _last_word(found["actor"])
-        actor = re.escape(word)
-        return word, re.compile(
-            rf"\b{actor}\b(?: [\w'’-]+){{0,2}},? (?:as|plays|reprising|returns as)\b"
-            rf"|\((?:[\w'’-]+ ){{0,2}}{actor}\)",
-            re.IGNORECASE,
-        )
+        return "actor", _last_word(found["actor"])
     return None
+
+
+def casting_pattern(kind: str, word: str) -> re.Pattern[str]:
+    """What a text that answers a who-plays-whom question about `word` (a `kind`) contains."""
+    name = re.escape(word)
+    if kind == "role":
+        pattern = (
+            rf"\bas (?:the |a |an )?(?:[\w'’-]+ ){{0,2}}{name}\b|\b{name}(?:['’]s)? \("
+            rf"|\bplays (?:the |a |an )?(?:[\w'’-]+ ){{0,2}}{name}\b"
+        )
+    else:
+        pattern = (
+            rf"\b{name}\b(?: [\w'’-]+){{0,2}},? (?:as|plays|reprising|returns as)\b"
+            rf"|\((?:[\w'’-]+ ){{0,2}}{name}\)"
+        )
+    return re.compile(pattern, re.IGNORECASE)
 
 
 def _last_word(phrase: str) -> str:
