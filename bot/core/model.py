@@ -36,6 +36,9 @@ class Entry:
     tags: tuple[str, ...] = ()
     related: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    part: int | None = None  # an answer split in parts: this is part `part` of `parts`
+    parts: int | None = None
+    next: str | None = None  # the id of the next part, if there is one
 
     @property
     def citation(self) -> str:
