@@ -13,10 +13,11 @@ class Problem:
     message: str
     entry: str | None = None
     field: str | None = None
+    line: int | None = None  # 1-based line in `file`, where YAML gives one
 
     def __str__(self) -> str:
-        """Render as `file: entry 'id', field 'name': message`."""
-        where = [self.file]
+        """Render as `file line N, entry 'id', field 'name': message`."""
+        where = [self.file if self.line is None else f"{self.file} line {self.line}"]
         if self.entry is not None:
             where.append(f"entry {self.entry!r}")
         if self.field is not None:

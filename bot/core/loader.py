@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from bot.core.errors import KnowledgeBaseError, Problem
+from bot.core.manifest import ARTICLES_DIR, MANIFEST_FILE, parse_manifest
 from bot.core.model import (
     ENTRY_KINDS,
     SOURCE_KINDS,
@@ -20,6 +20,7 @@ from bot.core.model import (
     KnowledgeBaseSummary,
     Source,
 )
+from bot.core.yamlfile import YamlFileError, describe, line_of, own_line, read_yaml
 
 TITLE_LIMIT = 256  # Discord embed title
 TEXT_LIMIT = 4096  # Discord embed description
@@ -29,7 +30,8 @@ CURATION_FILE = "curation.yaml"
 
 SOURCE_KEYS = {"id", "title", "kind", "url"}
 ENTRY_KEYS = {"id", "kind", "title", "parent", "where", "text", "aliases", "tags", "related"}
-CURATION_KEYS = {"aliases", "tags", "related"}
+ENTRY_KEYS |= {"part", "parts", "next"}
+CURATION_KEYS = {"aliases", "tags", "related", "title"}
 TERM_KEYS = {"canonical", "variants", "exact"}
 DISAGREEMENT_KEYS = {"about", "entries", "note"}
 
@@ -51,12 +53,14 @@ class KnowledgeBase:
         glossary: Iterable[GlossaryTerm] = (),
         disagreements: Iterable[Disagreement] = (),
         files: Iterable[str] = (),
+        domains: Iterable[str] = (),
     ) -> None:
         """Index entries by id; the caller has validated them."""
         self.entries: tuple[Entry, ...] = tuple(entries)
         self.glossary: tuple[GlossaryTerm, ...] = tuple(glossary)
         self.disagreements: tuple[Disagreement, ...] = tuple(disagreements)
         self.files: tuple[str, ...] = tuple(files)
+        self.domains: tuple[str, ...] = tuple(domains)  # domain lexicons named in sources.yaml
         self._by_id = {entry.id: entry for entry in self.entries}
         sources: dict[str, Source] = {}
         for entry in self.entries:
@@ -119,9 +123,14 @@ class _Collector:
         self.problems: list[Problem] = []
 
     def add(
-        self, file: str, message: str, entry: str | None = None, field: str | None = None
+        self,
+        file: str,
+        message: str,
+        entry: str | None = None,
+        field: str | None = None,
+        line: int | None = None,
     ) -> None:
-        self.problems.append(Problem(file, message, entry, field))
+        self.problems.append(Problem(file, message, entry, field, line))
 
     def text(
         self,
@@ -134,81 +143,114 @@ class _Collector:
         limit: int | None = None,
     ) -> str | None:
         value = raw.get(key)
+        line = line_of(raw, key)
         if value is None:
             if required:
-                self.add(file, "is missing", entry, key)
+                self.add(file, "is missing", entry, key, line)
             return None
         if isinstance(value, bool) or not isinstance(value, str | int | float):
-            self.add(file, f"must be text, not {type(value).__name__}", entry, key)
+            self.add(file, f"must be text, not {describe(value)}", entry, key, line)
             return None
         text = str(value).strip()
         if not text:
             if required:
-                self.add(file, "is empty", entry, key)
+                self.add(file, "is empty", entry, key, line)
             return None
         if limit is not None and len(text) > limit:
-            self.add(
-                file,
-                f"is {len(text)} characters; Discord allows at most {limit}",
-                entry,
-                key,
-            )
+            message = f"is {len(text)} characters; Discord allows at most {limit}"
+            self.add(file, message, entry, key, line)
         return text
 
     def strings(
         self, file: str, raw: Mapping[str, Any], key: str, entry: str | None
-    ) -> tuple[str, ...]:
+    ) -> list[tuple[str, int | None]]:
+        """The text items of a list (or a lone text), each with its line."""
+        value = raw.get(key)
+        line = line_of(raw, key)
+        if value is None:
+            return []
+        if isinstance(value, str):
+            return [(value.strip(), line)] if value.strip() else []
+        if not isinstance(value, list):
+            message = f"must be a list of text, not {describe(value)}"
+            self.add(file, message, entry, key, line)
+            return []
+        out: list[tuple[str, int | None]] = []
+        for index, item in enumerate(value):
+            item_line = line_of(value, index) or line
+            if not isinstance(item, str | int | float) or isinstance(item, bool):
+                self.add(file, f"item {index + 1} must be text", entry, key, item_line)
+            elif not str(item).strip():
+                self.add(file, f"item {index + 1} is empty", entry, key, item_line)
+            else:
+                out.append((str(item).strip(), item_line))
+        return out
+
+    def count(self, file: str, raw: Mapping[str, Any], key: str, entry: str) -> int | None:
         value = raw.get(key)
         if value is None:
-            return ()
-        if isinstance(value, str):
-            value = [value]
-        if not isinstance(value, list):
-            self.add(file, f"must be a list of text, not {type(value).__name__}", entry, key)
-            return ()
-        out: list[str] = []
-        for position, item in enumerate(value, 1):
-            if not isinstance(item, str | int | float) or isinstance(item, bool):
-                self.add(file, f"item {position} must be text", entry, key)
-            elif not str(item).strip():
-                self.add(file, f"item {position} is empty", entry, key)
-            else:
-                out.append(str(item).strip())
-        return tuple(out)
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            self.add(file, "must be a whole number, 1 or more", entry, key, line_of(raw, key))
+            return None
+        return value
 
     def unknown_keys(
         self, file: str, raw: Mapping[str, Any], allowed: set[str], entry: str | None
     ) -> None:
         for key in raw:
             if key not in allowed:
-                hint = _closest(str(key), allowed)
-                self.add(file, f"unknown key{hint}", entry, str(key))
+                hint = _closest_hint(str(key), allowed)
+                self.add(file, f"unknown key{hint}", entry, str(key), line_of(raw, key))
 
 
-def _closest(key: str, allowed: Iterable[str]) -> str:
-    import difflib
-
-    match = difflib.get_close_matches(key, sorted(allowed), n=1)
-    return f" (did you mean {match[0]!r}?)" if match else ""
+def _closest(name: str, known: Iterable[str], cutoff: float = 0.6) -> str | None:
+    match = difflib.get_close_matches(name, sorted(known), n=1, cutoff=cutoff)
+    return match[0] if match else None
 
 
-def _read_yaml(path: Path, name: str, problems: _Collector) -> Any:
-    try:
-        raw_text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        problems.add(name, f"is not UTF-8 text ({exc.reason} at byte {exc.start})")
-        return None
-    except OSError as exc:
-        problems.add(name, f"cannot be read: {exc.strerror or exc}")
-        return None
-    try:
-        return yaml.safe_load(raw_text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        problems.add(name, f"is not valid YAML{where}: {problem}")
-        return None
+def _closest_hint(key: str, allowed: Iterable[str]) -> str:
+    match = _closest(key, allowed)
+    return f" (did you mean {match!r}?)" if match else ""
+
+
+def _no_entry(what: str, entry_id: str, known: Iterable[str]) -> str:
+    """`what`, with the closest existing id: the way back after a heading was renamed."""
+    match = _closest(entry_id, known, cutoff=0.4)
+    return f"{what}; closest: {match}" if match else what
+
+
+@dataclass(slots=True)
+class _Curation:
+    """The curation of one entry and where it is written."""
+
+    file: str
+    raw: Mapping[str, Any]
+    line: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Reference:
+    """An entry id named somewhere (`related`, `next`, a disagreement), and where."""
+
+    target: str
+    file: str
+    entry: str
+    field: str
+    line: int | None
+
+
+def _data_files(root: Path) -> list[Path]:
+    """YAML files of the knowledge base: not the manifest, nothing under articles/ or hidden."""
+    found = []
+    for path in sorted(root.rglob("*")):
+        relative = path.relative_to(root)
+        if path.suffix not in {".yaml", ".yml"} or not path.is_file():
+            continue
+        if relative.parts[0] == ARTICLES_DIR or any(p.startswith(".") for p in relative.parts):
+            continue
+        found.append(path)
+    return found
 
 
 def load_knowledge_base(data_dir: Path | str) -> KnowledgeBase:
@@ -217,22 +259,33 @@ def load_knowledge_base(data_dir: Path | str) -> KnowledgeBase:
     problems = _Collector()
     if not root.is_dir():
         raise KnowledgeBaseError([Problem(str(root), "is not a directory")])
-    files = sorted(p for p in root.rglob("*") if p.suffix in {".yaml", ".yml"} and p.is_file())
+    files = _data_files(root)
     glossary: list[GlossaryTerm] = []
-    disagreements: list[Disagreement] = []
-    curation: dict[str, tuple[str, Mapping[str, Any]]] = {}
-    entries: list[tuple[str, dict[str, Any]]] = []
+    disagreements: list[tuple[Disagreement, list[_Reference]]] = []
+    curation: dict[str, _Curation] = {}
+    entries: list[tuple[str, Mapping[str, Any], Source, int]] = []
+    domains: tuple[str, ...] = ()
     names: list[str] = []
     for path in files:
         name = path.relative_to(root).as_posix()
+        try:
+            data = read_yaml(path)
+        except YamlFileError as error:
+            problems.add(name, str(error))
+            continue
+        if name == MANIFEST_FILE:
+            manifest, found = parse_manifest(data, name)
+            problems.problems.extend(found)
+            domains = manifest.domains
+            continue
         names.append(name)
-        data = _read_yaml(path, name, problems)
+        if data is None and path.name in (GLOSSARY_FILE, CURATION_FILE):
+            continue  # nothing curated yet is a valid start
         if data is None:
-            if not problems.problems or problems.problems[-1].file != name:
-                problems.add(name, "is empty")
+            problems.add(name, "is empty")
             continue
         if not isinstance(data, dict):
-            problems.add(name, f"must be a mapping at the top, not {type(data).__name__}")
+            problems.add(name, f"must be a mapping at the top, not {describe(data)}")
             continue
         if path.name == GLOSSARY_FILE:
             glossary.extend(_read_glossary(name, data, problems))
@@ -241,13 +294,13 @@ def load_knowledge_base(data_dir: Path | str) -> KnowledgeBase:
         else:
             entries.extend(_read_source_file(name, data, problems))
     built = _build_entries(entries, curation, disagreements, problems)
-    if not files:
+    if not names:
         problems.add(str(root), "holds no .yaml files")
     elif not built and not problems.problems:
         problems.add(str(root), "holds no entries")
     if problems.problems:
         raise KnowledgeBaseError(problems.problems)
-    return KnowledgeBase(built, glossary, disagreements, names)
+    return KnowledgeBase(built, glossary, [d for d, _ in disagreements], names, domains)
 
 
 def _read_glossary(name: str, data: Mapping[str, Any], problems: _Collector) -> list[GlossaryTerm]:
@@ -256,18 +309,19 @@ def _read_glossary(name: str, data: Mapping[str, Any], problems: _Collector) -> 
     for kind_key, kind in (("names", "name"), ("words", "word")):
         items = data.get(kind_key) or []
         if not isinstance(items, list):
-            problems.add(name, "must be a list", None, kind_key)
+            problems.add(name, "must be a list", None, kind_key, line_of(data, kind_key))
             continue
-        for position, raw in enumerate(items, 1):
-            label = f"{kind_key}[{position}]"
+        for index, raw in enumerate(items):
+            label = f"{kind_key}[{index + 1}]"
             if not isinstance(raw, dict):
-                problems.add(name, "must be a mapping with canonical and variants", label)
+                message = "must be a mapping with canonical and variants"
+                problems.add(name, message, label, None, line_of(items, index))
                 continue
             canonical = problems.text(name, raw, "canonical", label)
             label = canonical or label
             problems.unknown_keys(name, raw, TERM_KEYS, label)
-            variants = problems.strings(name, raw, "variants", label)
-            exact = problems.strings(name, raw, "exact", label)
+            variants = tuple(v for v, _ in problems.strings(name, raw, "variants", label))
+            exact = tuple(v for v, _ in problems.strings(name, raw, "exact", label))
             if canonical:
                 terms.append(GlossaryTerm(canonical, variants, kind, exact))
     return terms
@@ -277,46 +331,54 @@ def _read_curation(
     name: str,
     data: Mapping[str, Any],
     problems: _Collector,
-    curation: dict[str, tuple[str, Mapping[str, Any]]],
-    disagreements: list[Disagreement],
+    curation: dict[str, _Curation],
+    disagreements: list[tuple[Disagreement, list[_Reference]]],
 ) -> None:
     problems.unknown_keys(name, data, {"entries", "disagreements"}, None)
     entries = data.get("entries") or {}
     if not isinstance(entries, dict):
-        problems.add(name, "must be a mapping of entry id to curation", None, "entries")
+        message = "must be a mapping of entry id to curation"
+        problems.add(name, message, None, "entries", line_of(data, "entries"))
         entries = {}
     for entry_id, raw in entries.items():
+        line = line_of(entries, entry_id)
+        if raw is None:
+            curation[str(entry_id)] = _Curation(name, {}, line)
+            continue
         if not isinstance(raw, dict):
-            problems.add(name, "must be a mapping (aliases, tags, related)", str(entry_id))
+            message = "must be a mapping (aliases, tags, related, title)"
+            problems.add(name, message, str(entry_id), None, line)
             continue
         problems.unknown_keys(name, raw, CURATION_KEYS, str(entry_id))
-        curation[str(entry_id)] = (name, raw)
+        curation[str(entry_id)] = _Curation(name, raw, line)
     items = data.get("disagreements") or []
     if not isinstance(items, list):
-        problems.add(name, "must be a list", None, "disagreements")
+        problems.add(name, "must be a list", None, "disagreements", line_of(data, "disagreements"))
         items = []
-    for position, raw in enumerate(items, 1):
-        label = f"disagreements[{position}]"
+    for index, raw in enumerate(items):
+        label = f"disagreements[{index + 1}]"
         if not isinstance(raw, dict):
-            problems.add(name, "must be a mapping (about, entries, note)", label)
+            message = "must be a mapping (about, entries, note)"
+            problems.add(name, message, label, None, line_of(items, index))
             continue
         problems.unknown_keys(name, raw, DISAGREEMENT_KEYS, label)
         about = problems.text(name, raw, "about", label)
         note = problems.text(name, raw, "note", label, limit=1024)
         ids = problems.strings(name, raw, "entries", label)
         if not ids:
-            problems.add(name, "must name at least one entry", label, "entries")
+            problems.add(name, "must name at least one entry", label, "entries", own_line(raw))
         if about and note and ids:
-            disagreements.append(Disagreement(about, ids, note))
+            references = [_Reference(i, name, label, "entries", line) for i, line in ids]
+            disagreements.append((Disagreement(about, tuple(i for i, _ in ids), note), references))
 
 
 def _read_source_file(
     name: str, data: Mapping[str, Any], problems: _Collector
-) -> list[tuple[str, dict[str, Any]]]:
+) -> list[tuple[str, Mapping[str, Any], Source, int]]:
     problems.unknown_keys(name, data, {"source", "entries"}, None)
     raw_source = data.get("source")
     if not isinstance(raw_source, dict):
-        problems.add(name, "is missing (id, title, kind)", None, "source")
+        problems.add(name, "is missing (id, title, kind)", None, "source", line_of(data, "source"))
         return []
     problems.unknown_keys(name, raw_source, SOURCE_KEYS, None)
     source_id = problems.text(name, raw_source, "id", None)
@@ -324,101 +386,150 @@ def _read_source_file(
     kind = problems.text(name, raw_source, "kind", None)
     url = problems.text(name, raw_source, "url", None, required=False)
     if kind and kind not in SOURCE_KINDS:
-        problems.add(name, f"must be one of {', '.join(SOURCE_KINDS)}", None, "source.kind")
+        message = f"must be one of {', '.join(SOURCE_KINDS)}"
+        problems.add(name, message, None, "source.kind", line_of(raw_source, "kind"))
     if not (source_id and title and kind):
         return []
     source = Source(source_id, title, kind, url)
     raw_entries = data.get("entries")
     if not isinstance(raw_entries, list) or not raw_entries:
-        problems.add(name, "must be a non-empty list", None, "entries")
+        message = "must be a non-empty list"
+        problems.add(name, message, None, "entries", line_of(data, "entries"))
         return []
-    out: list[tuple[str, dict[str, Any]]] = []
-    for position, raw in enumerate(raw_entries, 1):
+    out: list[tuple[str, Mapping[str, Any], Source, int]] = []
+    for index, raw in enumerate(raw_entries):
         if not isinstance(raw, dict):
-            problems.add(name, "must be a mapping", f"#{position}")
+            problems.add(
+                name, "must be a mapping", f"#{index + 1}", None, line_of(raw_entries, index)
+            )
             continue
-        out.append((name, {**raw, "_source": source, "_position": position}))
+        out.append((name, raw, source, index + 1))
     return out
 
 
 def _build_entries(
-    raw_entries: list[tuple[str, dict[str, Any]]],
-    curation: dict[str, tuple[str, Mapping[str, Any]]],
-    disagreements: list[Disagreement],
+    raw_entries: list[tuple[str, Mapping[str, Any], Source, int]],
+    curation: dict[str, _Curation],
+    disagreements: list[tuple[Disagreement, list[_Reference]]],
     problems: _Collector,
 ) -> list[Entry]:
     built: list[Entry] = []
     seen: dict[str, str] = {}
-    alias_owner: dict[str, str] = {}
-    pending_related: list[tuple[str, str, tuple[str, ...]]] = []
-    for file, raw in raw_entries:
-        label = str(raw.get("id") or f"#{raw['_position']}")
-        problems.unknown_keys(
-            file, {k: v for k, v in raw.items() if k[0] != "_"}, ENTRY_KEYS, label
-        )
+    alias_owner: dict[str, tuple[str, str, str, int | None]] = {}
+    references: list[_Reference] = []
+    for file, raw, source, position in raw_entries:
+        label = str(raw.get("id") or f"#{position}")
+        problems.unknown_keys(file, raw, ENTRY_KEYS, label)
         entry_id = problems.text(file, raw, "id", label)
+        id_line = line_of(raw, "id")
         if entry_id and not ID_PATTERN.match(entry_id):
-            problems.add(file, "must be 1-64 characters of a-z, 0-9 and '-'", label, "id")
+            message = "must be 1-64 characters of a-z, 0-9 and '-'"
+            problems.add(file, message, label, "id", id_line)
         if entry_id and entry_id in seen:
-            problems.add(file, f"duplicate id (also in {seen[entry_id]})", label, "id")
+            problems.add(file, f"duplicate id (also in {seen[entry_id]})", label, "id", id_line)
             continue
         if entry_id:
             seen[entry_id] = file
+        extra = curation.get(entry_id or "")
         title = problems.text(file, raw, "title", label, limit=TITLE_LIMIT)
+        if extra is not None and "title" in extra.raw:
+            title = problems.text(extra.file, extra.raw, "title", label, limit=TITLE_LIMIT)
         text = problems.text(file, raw, "text", label, limit=TEXT_LIMIT)
         kind = problems.text(file, raw, "kind", label, required=False) or "section"
         if kind not in ENTRY_KINDS:
-            problems.add(file, f"must be one of {', '.join(ENTRY_KINDS)}", label, "kind")
+            message = f"must be one of {', '.join(ENTRY_KINDS)}"
+            problems.add(file, message, label, "kind", line_of(raw, "kind"))
         parent = problems.text(file, raw, "parent", label, required=False, limit=TITLE_LIMIT)
         where = problems.text(file, raw, "where", label, required=False, limit=1024) or ""
-        aliases = problems.strings(file, raw, "aliases", label)
-        tags = problems.strings(file, raw, "tags", label)
-        related = problems.strings(file, raw, "related", label)
-        if entry_id and entry_id in curation:
-            cfile, extra = curation[entry_id]
-            aliases += problems.strings(cfile, extra, "aliases", entry_id)
-            tags += problems.strings(cfile, extra, "tags", entry_id)
-            related += problems.strings(cfile, extra, "related", entry_id)
+        part, parts, next_id = _parts(file, raw, label, problems)
+        aliases = [(a, file, n) for a, n in problems.strings(file, raw, "aliases", label)]
+        tags = [t for t, _ in problems.strings(file, raw, "tags", label)]
+        related = [
+            _Reference(r, file, label, "related", line)
+            for r, line in problems.strings(file, raw, "related", label)
+        ]
+        if next_id is not None:
+            references.append(_Reference(next_id, file, label, "next", line_of(raw, "next")))
+        if extra is not None:
+            aliases += [
+                (a, extra.file, n)
+                for a, n in problems.strings(extra.file, extra.raw, "aliases", label)
+            ]
+            tags += [t for t, _ in problems.strings(extra.file, extra.raw, "tags", label)]
+            related += [
+                _Reference(r, extra.file, label, "related", line)
+                for r, line in problems.strings(extra.file, extra.raw, "related", label)
+            ]
         if not (entry_id and title and text):
             continue
-        for alias in aliases:
+        for alias, alias_file, alias_line in aliases:
             key = " ".join(alias.casefold().split())
-            owner = alias_owner.setdefault(key, entry_id)
-            if owner != entry_id:
-                problems.add(
-                    file, f"alias {alias!r} is also on entry {owner!r}", entry_id, "aliases"
-                )
-        notes = tuple(d.note for d in disagreements if entry_id in d.entries)
-        pending_related.append((file, entry_id, related))
+            here = (entry_id, alias, alias_file, alias_line)
+            owner = alias_owner.setdefault(key, here)
+            if owner[0] != entry_id:
+                _alias_clash(problems, here, owner)
+        references += related
+        notes = tuple(d.note for d, _ in disagreements if entry_id in d.entries)
         built.append(
             Entry(
                 id=entry_id,
                 title=title,
                 text=text,
-                source=raw["_source"],
+                source=source,
                 kind=kind,
                 parent=parent,
                 where=where,
-                aliases=tuple(dict.fromkeys(aliases)),
+                aliases=tuple(dict.fromkeys(a for a, _, _ in aliases)),
                 tags=tuple(dict.fromkeys(t.casefold() for t in tags)),
-                related=tuple(dict.fromkeys(related)),
+                related=tuple(dict.fromkeys(r.target for r in related)),
                 notes=notes,
+                part=part,
+                parts=parts,
+                next=next_id,
             )
         )
-    for entry_id, (cfile, _extra) in curation.items():
+    for entry_id, extra in curation.items():
         if entry_id not in seen:
-            problems.add(cfile, "names no entry in any source file", entry_id)
-    for file, entry_id, related in pending_related:
-        for other in related:
-            if other not in seen:
-                problems.add(file, f"names unknown entry {other!r}", entry_id, "related")
-    for position, disagreement in enumerate(disagreements, 1):
-        for other in disagreement.entries:
-            if other not in seen:
-                problems.add(
-                    CURATION_FILE,
-                    f"names unknown entry {other!r}",
-                    f"disagreements[{position}]",
-                    "entries",
-                )
+            message = _no_entry("names no entry in any source file", entry_id, seen)
+            problems.add(extra.file, message, entry_id, None, extra.line)
+    for _, found in disagreements:
+        references += found
+    for reference in references:
+        if reference.target not in seen:
+            message = _no_entry(f"names unknown entry {reference.target!r}", reference.target, seen)
+            problems.add(reference.file, message, reference.entry, reference.field, reference.line)
     return built
+
+
+def _alias_clash(
+    problems: _Collector,
+    alias: tuple[str, str, str, int | None],
+    owner: tuple[str, str, str, int | None],
+) -> None:
+    """Report an alias on two entries where it was curated, if either one was curated."""
+    if Path(alias[2]).name != CURATION_FILE and Path(owner[2]).name == CURATION_FILE:
+        alias, owner = owner, alias
+    entry_id, text, file, line = alias
+    other = owner[0]
+    message = f"alias {text!r} is also on entry {other!r}"
+    problems.add(file, message, entry_id, "aliases", line)
+
+
+def _parts(
+    file: str, raw: Mapping[str, Any], label: str, problems: _Collector
+) -> tuple[int | None, int | None, str | None]:
+    """`part` of `parts`, and the id of the next part, of an answer split into parts."""
+    part = problems.count(file, raw, "part", label)
+    parts = problems.count(file, raw, "parts", label)
+    next_id = problems.text(file, raw, "next", label, required=False)
+    if (part is None) != (parts is None) and ("part" in raw) != ("parts" in raw):
+        missing = "parts" if parts is None else "part"
+        problems.add(
+            file, "goes with a part number and a count of parts", label, missing, own_line(raw)
+        )
+        return None, None, next_id
+    if part is not None and parts is not None and part > parts:
+        problems.add(
+            file, f"is {part}, more than parts ({parts})", label, "part", line_of(raw, "part")
+        )
+    return part, parts, next_id
