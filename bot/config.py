@@ -3,7 +3,7 @@
 Precedence, lowest first: built-in defaults, the TOML file, environment variables. Every key has
 an environment variable `CONCIERGE_<SECTION>_<KEY>` (upper case), e.g. `answer.answer_threshold`
 is `CONCIERGE_ANSWER_ANSWER_THRESHOLD=70`; lists are comma-separated
-(`CONCIERGE_ACCESS_GUILD_IDS=1,2`).
+(`CONCIERGE_ACCESS_GUILD_IDS=1,2`); booleans are `true` or `false` in both places.
 `CONCIERGE_CONFIG` names the TOML file when no path is given. The token is not a setting: it comes
 from `DISCORD_TOKEN` or the file named by `discord.token_file` (see `load_token`).
 """
@@ -15,7 +15,7 @@ import math
 import re
 import tomllib
 import typing
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -32,14 +32,34 @@ MAX_SNOWFLAKE = 2**64 - 1
 
 
 class ConfigError(ConciergeError, ValueError):
-    """The configuration cannot be used; the message names where (file or variable) and the key."""
+    """The configuration cannot be used; the message names where (file or variable) and the key.
 
-    def __init__(self, message: str, *, source: str = "", key: str = "") -> None:
+    One error may stand for several problems (`problems`), each itself a ConfigError; the message
+    then lists them one a line.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        source: str = "",
+        key: str = "",
+        problems: Sequence[ConfigError] = (),
+    ) -> None:
         """Keep the source and key apart for callers; the message reads `source: key: message`."""
         self.source = source
         self.key = key
         self.detail = message
+        self.problems: tuple[ConfigError, ...] = tuple(problems) or (self,)
         super().__init__(": ".join(part for part in (source, key, message) if part))
+
+    @classmethod
+    def of(cls, problems: Sequence[ConfigError]) -> ConfigError:
+        """One error for every problem found: the problem itself when there is only one."""
+        if len(problems) == 1:
+            return problems[0]
+        lines = "\n".join(f"  - {problem}" for problem in problems)
+        return cls(f"{len(problems)} problems in the settings:\n{lines}", problems=problems)
 
 
 def split_address(address: str) -> tuple[str, int]:
@@ -106,7 +126,8 @@ class DiscordSettings:
 def _snowflakes(instance: object, field: str, kind: str) -> Check:
     """The check that every id in `field` is a Discord id (a positive 64-bit integer)."""
     ids: tuple[int, ...] = getattr(instance, field)
-    return field, all(0 < i <= MAX_SNOWFLAKE for i in ids), f"{kind} ids (positive integers)"
+    rule = f"a list of {kind} ids (positive whole numbers), like [123, 456]"
+    return field, all(0 < i <= MAX_SNOWFLAKE for i in ids), rule
 
 
 def _is_url(value: str, scheme: str) -> bool:
@@ -273,18 +294,55 @@ def _closest(name: str, known: list[str]) -> str | None:
     return close[0] if close else None
 
 
-_TYPE_NAMES = {str: "a string", int: "an integer", float: "a number", bool: "true or false"}
-_PLURALS = {str: "strings", int: "integers", float: "numbers", bool: "booleans"}
+# What a value must be, in the words of the file (TOML) and of an environment variable.
+_EXPECTED = {
+    bool: ("true or false", "true or false"),
+    int: ("a whole number", "a whole number"),
+    float: ("a number", "a number"),
+    str: ('text in quotes, like "this"', "text"),
+}
 
 
-def _type_name(kind: Any) -> str:
-    if kind in _TYPE_NAMES:
-        return _TYPE_NAMES[kind]
-    return f"a list of {_PLURALS[typing.get_args(kind)[0]]}"
+def _expected(kind: Any, key: str, *, env: bool) -> str:
+    """`a number`, `a list of ids, like [123, 456]`: what a key's value must be, in plain words."""
+    if kind in _EXPECTED:
+        return _EXPECTED[kind][env]
+    item = typing.get_args(kind)[0]
+    if item is int and key.endswith("_ids"):
+        return (
+            "a comma-separated list of ids, like 123,456"
+            if env
+            else "a list of ids, like [123, 456]"
+        )
+    what = _EXPECTED[item][1]
+    return f"a comma-separated list, each {what}" if env else f"a list, each {what}"
 
 
-def _from_toml(value: Any, kind: Any) -> Any:
-    """Check a TOML value against the declared type; raise TypeError with what was expected."""
+def _shown(value: Any) -> str:
+    """A value as it would be written in the file: `'high'`, `2.5`, `true`, `[1, 'x']`."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_shown(item) for item in value) + "]"
+    if isinstance(value, dict):
+        return "a table"
+    return repr(value) if isinstance(value, str) else str(value)
+
+
+def _got(value: Any) -> str:
+    """`the text 'high'`, `the list [1, 2]`, `a table`, `2.5`: what the file holds, in words."""
+    if isinstance(value, str):
+        return f"the text {value!r}"
+    if isinstance(value, list):
+        return f"the list {_shown(value)}"
+    return _shown(value)
+
+
+def _from_toml(value: Any, kind: Any, key: str) -> Any:
+    """Check a TOML value against the declared type; raise TypeError saying what was expected."""
+    ok = True
     if kind is bool:
         ok = isinstance(value, bool)
     elif kind is int:
@@ -294,7 +352,7 @@ def _from_toml(value: Any, kind: Any) -> Any:
         if ok:
             value = float(value)
             if not math.isfinite(value):
-                raise TypeError("must be a finite number")
+                raise TypeError(f"must be a finite number, got {_shown(value)}")
     elif kind is str:
         ok = isinstance(value, str)
     else:  # tuple[X, ...]
@@ -302,28 +360,34 @@ def _from_toml(value: Any, kind: Any) -> Any:
         if ok:
             item = typing.get_args(kind)[0]
             try:
-                value = tuple(_from_toml(v, item) for v in value)
+                value = tuple(_from_toml(v, item, "") for v in value)
             except TypeError:
                 ok = False
-    if not ok:
-        raise TypeError(f"must be {_type_name(kind)}, not {type(value).__name__} {value!r}")
-    return value
+    if ok:
+        return value
+    unquote = isinstance(value, str) and kind in (bool, int, float) and _parses(value, kind)
+    hint = ", without quotes" if unquote else ""
+    raise TypeError(f"must be {_expected(kind, key, env=False)}{hint}, got {_got(value)}")
 
 
-_TRUE = ("true", "1", "yes", "on")
-_FALSE = ("false", "0", "no", "off")
+def _parses(text: str, kind: Any) -> bool:
+    try:
+        _from_env(text, kind, "")
+    except TypeError:
+        return False
+    return True
 
 
-def _from_env(text: str, kind: Any) -> Any:
+# Booleans read the same in the file and the environment: TOML's true and false, nothing else.
+_BOOLEANS = {"true": True, "false": False}
+
+
+def _from_env(text: str, kind: Any, key: str) -> Any:
     """Parse an environment variable's text as the declared type; raise TypeError if it is not."""
     raw = text.strip()
     try:
         if kind is bool:
-            if raw.lower() in _TRUE:
-                return True
-            if raw.lower() in _FALSE:
-                return False
-            raise ValueError(raw)
+            return _BOOLEANS[raw]
         if kind is int:
             return int(raw)
         if kind is float:
@@ -334,12 +398,10 @@ def _from_env(text: str, kind: Any) -> Any:
         if kind is str:
             return text
         item = typing.get_args(kind)[0]
-        return tuple(_from_env(part, item) for part in raw.split(",") if part.strip())
-    except ValueError:
-        expected = _type_name(kind)
-        if typing.get_origin(kind) is tuple:
-            expected += ", comma-separated"
-        raise TypeError(f"must be {expected}, not {text!r}") from None
+        return tuple(_from_env(part, item, "") for part in raw.split(",") if part.strip())
+    except (KeyError, ValueError, TypeError):
+        got = repr(text) if raw else "an empty value"
+        raise TypeError(f"must be {_expected(kind, key, env=True)}, got {got}") from None
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -347,6 +409,8 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raw = path.read_bytes()
     except FileNotFoundError:
         raise ConfigError("config file not found", source=str(path)) from None
+    except IsADirectoryError:
+        raise ConfigError("is a directory, not a config file", source=str(path)) from None
     except OSError as error:
         raise ConfigError(f"cannot read config file: {error.strerror}", source=str(path)) from None
     try:
@@ -388,48 +452,72 @@ def _unknown_section(section: str) -> str:
     return f"unknown section; the sections are {', '.join(SECTIONS)}"
 
 
+Values = dict[str, dict[str, Any]]
+
+
 def load_settings(path: Path | None, environ: Mapping[str, str]) -> Settings:
     """Read defaults, then the TOML file at `path` (or `$CONCIERGE_CONFIG`), then the environment.
 
     Raises ConfigError naming the file or variable and the key for anything unknown, mistyped or
-    out of range; the first problem found stops loading.
+    out of range: every problem in the file and the environment at once (see ConfigError.problems).
     """
     if path is None and environ.get(CONFIG_ENV, "").strip():
         path = Path(environ[CONFIG_ENV].strip())
-    values: dict[str, dict[str, Any]] = {name: {} for name in SECTIONS}
+    values: Values = {name: {} for name in SECTIONS}
     origins: dict[str, str] = {}
+    problems: list[ConfigError] = []
     if path is not None:
-        _apply_file(path, values, origins)
-    _apply_environment(environ, values, origins)
-    return Settings(**{name: _build(name, values[name], origins) for name in SECTIONS})
+        try:
+            problems += _apply_file(path, _read_toml(path), values, origins)
+        except ConfigError as error:
+            problems.append(error)
+    problems += _apply_environment(environ, values, origins)
+    sections = {name: _build(name, values[name], origins, problems) for name in SECTIONS}
+    if problems:  # the file's problems first, then the environment's
+        problems.sort(key=lambda problem: problem.source.startswith("environment variable"))
+        raise ConfigError.of(problems)
+    return Settings(**sections)
 
 
-def _apply_file(path: Path, values: dict[str, dict[str, Any]], origins: dict[str, str]) -> None:
+def _apply_file(
+    path: Path, data: dict[str, Any], values: Values, origins: dict[str, str]
+) -> list[ConfigError]:
+    """Take every known, well-typed key of the file; return a problem for each other one."""
     source = str(path)
-    for section, table in _read_toml(path).items():
+    problems = []
+    for section, table in data.items():
         if section not in SECTIONS and not isinstance(table, dict):
             homes = [name for name in SECTIONS if section in section_keys(name)]
             where = f"; {section} belongs in [{homes[0]}] ({homes[0]}.{section})" if homes else ""
-            raise ConfigError(f"settings go inside a [section]{where}", source=source, key=section)
-        if section not in SECTIONS:
-            raise ConfigError(_unknown_section(section), source=source, key=section)
-        if not isinstance(table, dict):
-            raise ConfigError(f"must be a table: [{section}]", source=source, key=section)
-        keys = section_keys(section)
-        for key, value in table.items():
-            dotted = f"{section}.{key}"
-            if key not in keys:
-                raise ConfigError(_unknown_key(section, key), source=source, key=dotted)
-            try:
-                values[section][key] = _from_toml(value, keys[key])
-            except TypeError as error:
-                raise ConfigError(str(error), source=source, key=dotted) from None
-            origins[dotted] = source
+            message = f"settings go inside a [section]{where}"
+            problems.append(ConfigError(message, source=source, key=section))
+        elif section not in SECTIONS:
+            problems.append(ConfigError(_unknown_section(section), source=source, key=section))
+        elif not isinstance(table, dict):
+            message = f"must be a table: a [{section}] line with its keys below it"
+            problems.append(ConfigError(message, source=source, key=section))
+        else:
+            keys = section_keys(section)
+            for key, value in table.items():
+                dotted = f"{section}.{key}"
+                if key not in keys:
+                    problem = _unknown_key(section, key)
+                    problems.append(ConfigError(problem, source=source, key=dotted))
+                    continue
+                try:
+                    values[section][key] = _from_toml(value, keys[key], key)
+                except TypeError as error:
+                    problems.append(ConfigError(str(error), source=source, key=dotted))
+                    continue
+                origins[dotted] = source
+    return problems
 
 
 def _apply_environment(
-    environ: Mapping[str, str], values: dict[str, dict[str, Any]], origins: dict[str, str]
-) -> None:
+    environ: Mapping[str, str], values: Values, origins: dict[str, str]
+) -> list[ConfigError]:
+    """Take every CONCIERGE_ variable that names a key; return a problem for each other one."""
+    problems = []
     for name in sorted(environ):
         if not name.upper().startswith(ENV_PREFIX) or name.upper() == CONFIG_ENV:
             continue
@@ -442,7 +530,8 @@ def _apply_environment(
                 message = (
                     f"unknown section {section!r}; did you mean {ENV_PREFIX}{close.upper()}_...?"
                 )
-            raise ConfigError(message, source=source)
+            problems.append(ConfigError(message, source=source))
+            continue
         keys = section_keys(section)
         dotted = f"{section}.{key}"
         if key not in keys:
@@ -452,32 +541,52 @@ def _apply_environment(
                 message = (
                     f"unknown key; did you mean {section}.{close} ({env_name(section, close)})?"
                 )
-            raise ConfigError(message, source=source, key=dotted)
+            problems.append(ConfigError(message, source=source, key=dotted))
+            continue
         try:
-            values[section][key] = _from_env(environ[name], keys[key])
+            values[section][key] = _from_env(environ[name], keys[key], key)
         except TypeError as error:
-            raise ConfigError(str(error), source=source, key=dotted) from None
+            problems.append(ConfigError(str(error), source=source, key=dotted))
+            continue
         origins[dotted] = source
+    return problems
 
 
-def _build(section: str, values: dict[str, Any], origins: dict[str, str]) -> Any:
-    """Construct one section, turning a ValueError that names a field into a ConfigError."""
-    try:
-        return SECTIONS[section](**values)
-    except SettingError as error:
-        dotted = f"{section}.{error.field}"
-        source = origins.get(dotted) or _section_origin(section, origins)
-        raise ConfigError(_out_of_range(dotted, error), source=source, key=dotted) from None
-    except ValueError as error:  # a check that names no field: blame the section
-        source = _section_origin(section, origins)
-        raise ConfigError(str(error), source=source, key=section) from None
+def _build(
+    section: str, values: dict[str, Any], origins: dict[str, str], problems: list[ConfigError]
+) -> Any:
+    """Construct one section, or None after adding a problem for every value its checks refuse.
+
+    The checks stop at the first bad field, so that field goes back to its default and the
+    section is tried again, until every check passes; a default that fails (another key made it
+    wrong) sets aside the keys its rule names, and ends the tries if it names none.
+    """
+    given = dict(values)
+    while True:
+        try:
+            return SECTIONS[section](**given)
+        except SettingError as error:
+            dotted = f"{section}.{error.field}"
+            source = origins.get(dotted) or _section_origin(section, origins)
+            problems.append(ConfigError(_refused(dotted, error), source=source, key=dotted))
+            if given.pop(error.field, None) is None:
+                # A default made wrong by other keys: set those aside, if the rule names them.
+                named = [key for key in given if re.search(rf"\b{key}\b", error.rule)]
+                if not named:
+                    return None
+                for key in named:
+                    del given[key]
+        except ValueError as error:  # a check that names no field: blame the section
+            source = _section_origin(section, origins)
+            problems.append(ConfigError(str(error), source=source, key=section))
+            return None
 
 
-def _out_of_range(dotted: str, error: SettingError) -> str:
-    """`70 is out of range (must be between 0 and 100)`, or `'loud' is not valid (...)`."""
-    verdict = "is out of range" if isinstance(error.value, int | float) else "is not valid"
-    shown = "the value" if dotted in SECRET_KEYS else repr(error.value)
-    return f"{shown} {verdict} (must be {error.rule})"
+def _refused(dotted: str, error: SettingError) -> str:
+    """`must be between 0 and 100, got 101`; a secret value is never repeated."""
+    if dotted in SECRET_KEYS:
+        return f"must be {error.rule} (the value is not shown: it may hold a password)"
+    return f"must be {error.rule}, got {_shown(error.value)}"
 
 
 def _section_origin(section: str, origins: dict[str, str]) -> str:

@@ -109,7 +109,7 @@ def test_settings_are_frozen() -> None:
         ("CONCIERGE_ANSWER_ANSWER_THRESHOLD", "70", "answer", "answer_threshold", 70.0),
         ("CONCIERGE_ANSWER_MAX_SUGGESTIONS", " 5 ", "answer", "max_suggestions", 5),
         ("CONCIERGE_DISCORD_SHARDED", "true", "discord", "sharded", True),
-        ("CONCIERGE_DISCORD_SHARDED", "off", "discord", "sharded", False),
+        ("CONCIERGE_DISCORD_SHARDED", " false ", "discord", "sharded", False),
         ("CONCIERGE_ACCESS_CHANNEL_IDS", "10, 20,30", "access", "channel_ids", (10, 20, 30)),
         ("CONCIERGE_ACCESS_CHANNEL_IDS", "", "access", "channel_ids", ()),
         ("CONCIERGE_KNOWLEDGE_DATA_DIR", "/app/data", "knowledge", "data_dir", "/app/data"),
@@ -127,7 +127,12 @@ def test_environment_overrides_one_key(
 @pytest.mark.parametrize(("section", "key"), ALL_KEYS)
 def test_every_key_has_an_environment_variable(section: str, key: str) -> None:
     default = getattr(getattr(Settings(), section), key)
-    text = ",".join(map(str, default)) if isinstance(default, tuple) else str(default)
+    if isinstance(default, bool):
+        text = str(default).lower()
+    elif isinstance(default, tuple):
+        text = ",".join(map(str, default))
+    else:
+        text = str(default)
     settings = load_settings(None, {env_name(section, key): text})
     assert getattr(getattr(settings, section), key) == default
 
@@ -181,7 +186,7 @@ def test_a_key_outside_any_section_says_where_it_belongs(tmp_path: Path) -> None
         ("[discord]\ndev_guild_id = true\n", "discord.dev_guild_id"),
         ('[access]\nguild_ids = ["1"]\n', "access.guild_ids"),
         ("[access]\nguild_ids = 1\n", "access.guild_ids"),
-        ("[answer]\nmin_coverage = nan\n", "answer.min_coverage"),
+        ("[answer]\nsuggest_threshold = nan\n", "answer.suggest_threshold"),
         ("[logging]\nlevel = 10\n", "logging.level"),
     ],
 )
@@ -198,7 +203,7 @@ def test_a_wrong_type_names_the_key(tmp_path: Path, toml: str, key: str) -> None
     [
         ("[answer]\nanswer_threshold = 101\n", "answer.answer_threshold"),
         ("[answer]\nanswer_threshold = 30\n", "answer.suggest_threshold"),
-        ("[answer]\nmin_coverage = 1.5\n", "answer.min_coverage"),
+        ("[answer]\nmax_suggestions = 26\n", "answer.max_suggestions"),
         ("[answer]\nmax_question_chars = 5\n", "answer.max_question_chars"),
         ("[answer]\ntext_weight = -1\n", "answer.text_weight"),
         ("[limits]\nuser_cooldown_questions = 0\n", "limits.user_cooldown_questions"),
@@ -263,6 +268,111 @@ def test_an_unknown_variable_section_suggests_the_known_one() -> None:
 )
 def test_a_variable_of_the_wrong_type_is_named(variable: str, text: str) -> None:
     assert variable in error_of(None, {variable: text})
+
+
+@pytest.mark.parametrize(
+    ("toml", "expected"),
+    [
+        ('[answer]\nanswer_threshold = "high"\n', "must be a number, got the text 'high'"),
+        ("[answer]\nmax_suggestions = 2.5\n", "must be a whole number, got 2.5"),
+        ("[access]\nguild_ids = 1\n", "must be a list of ids, like [123, 456], got 1"),
+        ('[access]\nguild_ids = ["1"]\n', "must be a list of ids, like [123, 456], got the list"),
+        ('[discord]\nsharded = "yes"\n', "must be true or false, got the text 'yes'"),
+        ('[discord]\nsharded = "true"\n', "must be true or false, without quotes"),
+        ('[answer]\nanswer_threshold = "70"\n', "must be a number, without quotes"),
+        ("[logging]\nlevel = 10\n", 'must be text in quotes, like "this", got 10'),
+        ("[answer]\nanswer_threshold = nan\n", "must be a finite number, got nan"),
+        ("[answer]\nanswer_threshold = 100.5\n", "must be between 0 and 100, got 100.5"),
+        ('[logging]\nlevel = "LOUD"\n', "must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL"),
+    ],
+)
+def test_a_bad_value_in_the_file_is_explained_in_plain_words(
+    tmp_path: Path, toml: str, expected: str
+) -> None:
+    message = error_of(write(tmp_path, toml), {})
+    assert expected in message
+    for python_word in ("str", "float", "int", "bool", "tuple", "NoneType"):
+        assert python_word not in message.split(": ", 2)[-1].split()
+
+
+@pytest.mark.parametrize(
+    ("variable", "text", "expected"),
+    [
+        ("CONCIERGE_ANSWER_ANSWER_THRESHOLD", "high", "must be a number, got 'high'"),
+        ("CONCIERGE_DISCORD_SHARDED", "yes", "must be true or false, got 'yes'"),
+        ("CONCIERGE_DISCORD_SHARDED", "True", "must be true or false, got 'True'"),
+        ("CONCIERGE_DISCORD_SHARDED", "1", "must be true or false, got '1'"),
+        ("CONCIERGE_ACCESS_GUILD_IDS", "1,two", "comma-separated list of ids, like 123,456"),
+        ("CONCIERGE_LIMITS_USER_COOLDOWN_SECONDS", "", "must be a number, got an empty value"),
+    ],
+)
+def test_a_bad_variable_is_explained_in_plain_words(
+    variable: str, text: str, expected: str
+) -> None:
+    assert expected in error_of(None, {variable: text})
+
+
+@pytest.mark.parametrize("text", ["true", "false"])
+def test_booleans_are_written_the_same_in_the_file_and_the_environment(
+    tmp_path: Path, text: str
+) -> None:
+    from_file = load_settings(write(tmp_path, f"[knowledge]\nwatch = {text}\n"), {})
+    from_environment = load_settings(None, {"CONCIERGE_KNOWLEDGE_WATCH": text})
+    assert from_file.knowledge.watch is from_environment.knowledge.watch is (text == "true")
+
+
+def test_every_problem_in_the_file_and_the_environment_is_reported_at_once(
+    tmp_path: Path,
+) -> None:
+    path = write(
+        tmp_path,
+        "[answer]\n"
+        'answer_threshold = "high"\n'
+        "answer_treshold = 70\n"
+        "max_question_chars = 5\n"
+        "[limits]\n"
+        "user_cooldown_questions = 0\n"
+        "[answers]\n"
+        "x = 1\n"
+        "[access]\n"
+        "channel_ids = [0]\n",
+    )
+    environ = {"CONCIERGE_KNOWLEDGE_WATCH": "yes", "CONCIERGE_LIMITS_USER_COOLDOWN_SECONDS": "-1"}
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path, environ)
+    keys = [problem.key for problem in caught.value.problems]
+    assert keys == [
+        "answer.answer_threshold",
+        "answer.answer_treshold",
+        "answers",
+        "answer.max_question_chars",
+        "limits.user_cooldown_questions",
+        "access.channel_ids",
+        "knowledge.watch",
+        "limits.user_cooldown_seconds",
+    ]
+    message = str(caught.value)
+    assert message.startswith("8 problems in the settings:\n")
+    assert "did you mean answer.answer_threshold?" in message
+    assert "environment variable CONCIERGE_KNOWLEDGE_WATCH: knowledge.watch" in message
+    assert len(message.splitlines()) == 9
+
+
+def test_a_value_made_wrong_by_another_key_is_blamed_on_the_file(tmp_path: Path) -> None:
+    path = write(tmp_path, "[answer]\nanswer_threshold = 30\nmax_question_chars = 5\n")
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path, {})
+    keys = {p.key for p in caught.value.problems}
+    assert keys == {"answer.max_question_chars", "answer.suggest_threshold"}
+    assert all(p.source == str(path) for p in caught.value.problems)
+
+
+def test_a_single_problem_is_one_line() -> None:
+    message = error_of(None, {"CONCIERGE_ANSWER_ANSWER_THRESHOLD": "101"})
+    assert message == (
+        "environment variable CONCIERGE_ANSWER_ANSWER_THRESHOLD: answer.answer_threshold: "
+        "must be between 0 and 100, got 101"
+    )
 
 
 def test_config_error_is_a_value_error() -> None:
