@@ -11,21 +11,22 @@ from rapidfuzz import fuzz, process, utils
 from bot.core.glossary import Glossary, Token
 from bot.core.index import ASIDE, HEAD, K1, BoolArray, Index
 from bot.core.lexicon import (
-    FILM_FACETS,
-    answer_kinds,
-    casting_pattern,
-    casting_question,
-    implied_facets,
+    SLANG,
+    Lexicon,
+    commonness_share,
+    known_share,
+    load_lexicon,
     strip_filler,
+    zipf,
 )
 from bot.core.loader import KnowledgeBase
 from bot.core.memo import Memo
 from bot.core.model import Answer, MatchSettings, NoAnswer, Result, Suggestion
 from bot.core.postings import FloatArray, IntArray
+from bot.core.reading import read_message
 from bot.core.text import (
     clean_question,
     fold,
-    is_stopword,
     proper_words,
     stem,
     unstretch,
@@ -54,6 +55,7 @@ class Unit:
     label: str
     terms: tuple[str, ...]
     weight: float
+    rarity: float = 0.0  # its idf in the base: how much it tells entries apart, chat or not
 
 
 # One title or alias, ready for fitting: unit weights, unit terms, all terms, total, factor.
@@ -74,11 +76,20 @@ class Scored:
 class Engine:
     """Matches questions against a knowledge base; build once, ask many times."""
 
-    def __init__(self, kb: KnowledgeBase, settings: MatchSettings | None = None) -> None:
-        """Build the glossary and the index (the only slow step)."""
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        settings: MatchSettings | None = None,
+        lexicon: Lexicon | None = None,
+    ) -> None:
+        """Build the glossary and the index (the only slow step).
+
+        `lexicon` defaults to the domains the knowledge base names (`kb.domains`).
+        """
         self.kb = kb
         self.settings = settings or MatchSettings()
-        self.glossary = Glossary(kb.glossary)
+        self.lexicon = lexicon or load_lexicon(getattr(kb, "domains", ()))
+        self.glossary = Glossary((*kb.glossary, *self.lexicon.words))
         self.index = Index(kb.entries, self.glossary, self.settings)
         self._profiles: Memo[int, tuple[HeadField, ...]] = Memo(PROFILE_MEMO_SIZE)
         self._answers: Memo[str, Result] = Memo(self.settings.cache_size)
@@ -93,11 +104,12 @@ class Engine:
 
     def _answer(self, cleaned: str) -> Result:
         """Answer a cleaned question."""
-        units = self.units(cleaned)
+        asked_text = read_message(cleaned).question
+        units = self.units(asked_text)
         if not units or not len(self.kb):
             return NoAnswer(reason="empty question" if not units else "empty knowledge base")
-        kinds = answer_kinds(cleaned)
-        casting = self._casting(cleaned)
+        kinds = self.lexicon.kinds_asked(asked_text)
+        casting = self._casting(asked_text)
         cannot_answer: set[int] = set()
         scored = self._score(units)
         settings = self.settings
@@ -108,7 +120,7 @@ class Engine:
         if pool:
             within = within[np.argpartition(-scored.score[within], pool - 1)[:pool]]
         top = [int(i) for i in within if scored.coverage[i] > 0]
-        self._drop_common_uses(proper_words(cleaned), units, scored, top)
+        self._drop_common_uses(proper_words(asked_text), units, scored, top)
         if not top:
             if scored.coverage.any():
                 return NoAnswer(reason="not about anything the knowledge base knows")
@@ -147,7 +159,7 @@ class Engine:
         # A question made only of words nearly every entry shares ("ballerina") says too little
         # to pick one entry, unless it is (nearly) the whole title or an alias of one.
         informative = (
-            sum(u.weight for u in units) >= settings.min_information
+            sum(u.rarity or u.weight for u in units) >= settings.min_information
             or fit[best] >= settings.full_fit
         )
         confident = (
@@ -175,17 +187,17 @@ class Engine:
         )
 
     def _casting(self, cleaned: str) -> re.Pattern[str] | None:
-        """What an answer to "who plays X" or "what role does Y play" must contain, if asked.
+        """What an answer to a relation question ("who plays X") must contain, if one is asked.
 
-        The role or actor is searched as the question spells it, or as corrected when it is a
-        typo of a word the entries use ("roony" is searched as "rooney").
+        The name is searched as the question spells it, or as corrected when it is a typo of a
+        word the entries use ("roony" is searched as "rooney").
         """
-        asked = casting_question(fold(cleaned))  # one apostrophe, one case: "rooney's"
+        asked = self.lexicon.relation(fold(cleaned))  # one apostrophe, one case: "rooney's"
         if asked is None:
             return None
-        kind, word = asked
+        relation, word = asked
         fixed = None if self.index.knows(word) else self.index.correct(word)
-        return casting_pattern(kind, fixed or word)
+        return relation.answer_pattern(fixed or word)
 
     def _drop_common_uses(
         self, names: list[str], units: list[Unit], scored: Scored, top: list[int]
@@ -201,7 +213,7 @@ class Engine:
         for name in names:
             folded = words(name)
             term = stem(folded[0]) if folded else ""
-            if not term or term in vocabulary or is_stopword(folded[0]):
+            if not term or term in vocabulary or self.lexicon.is_stopword(folded[0]):
                 continue
             number = next((n for n, u in enumerate(units) if u.terms == (term,)), None)
             if number is None:
@@ -221,25 +233,34 @@ class Engine:
         """Break a cleaned question into weighted units, correcting typos against the index."""
         pairs: list[tuple[str, str]] = []
         corrected: set[int] = set()
+        lexicon = self.lexicon
+        vocabulary = self.index.vocabulary
         for word in words(unstretch(strip_filler(self.glossary.rewrite_exact(cleaned)))):
+            word = SLANG.get(word, word)
             term = stem(word)
             if (
-                not is_stopword(word)
-                and term not in self.index.vocabulary
-                and word not in FILM_FACETS
+                not lexicon.is_stopword(word)
+                and term not in vocabulary
+                and word not in lexicon.facets
             ):
-                fixed = self.index.correct(word)
+                if word.endswith("s") and stem(word[:-1]) in vocabulary:
+                    word = word[:-1]  # a possessive typed without its apostrophe: "roonys"
+                    term = stem(word)
+                # A real English word is not a typo: "start" is not a misspelt "stars".
+                fixed = None if zipf(word) > 0 else self.index.correct(word)
                 if fixed is not None:
-                    if not is_stopword(fixed):
+                    if not lexicon.is_stopword(fixed):
                         corrected.add(len(pairs))
                     word, term = fixed, stem(fixed)
             pairs.append((term, word))
         units = self._group(self.glossary.tag(pairs), corrected)
-        for facet in implied_facets(cleaned):
-            term = stem(facet)
-            if not any(term in unit.terms for unit in units):
-                weight = self.index.idf.get(term, self.index.unknown_idf)
-                units.append(Unit(facet, (term,), weight))
+        for facet in lexicon.implied_facets(cleaned):
+            # Read like the question's own words ("filming" is production): all must be found.
+            tagged = self.glossary.tag([(stem(w), w) for w in words(facet)])
+            for unit in self._group(tagged, set()):
+                if not any(set(unit.terms) & set(u.terms) for u in units):
+                    weight = max(self.index.idf.get(t, self.index.unknown_idf) for t in unit.terms)
+                    units.append(Unit(unit.label, unit.terms, weight, weight))
         return units
 
     def _group(self, tokens: list[Token], corrected: set[int]) -> list[Unit]:
@@ -253,12 +274,16 @@ class Engine:
                     end += 1
             span = tokens[position:end]
             # A glossary phrase matches only as a whole: "chapter" alone is not "Chapter 4".
-            literal = [t.stem for t in span if not is_stopword(t.word)]
+            literal = [t.stem for t in span if not self.lexicon.is_stopword(t.word)]
             terms = token.concepts or tuple(dict.fromkeys(literal))
             if terms:
-                weight = max((self.index.idf.get(t, 0.0) for t in terms), default=0.0)
+                weight = rarity = max((self.index.idf.get(t, 0.0) for t in terms), default=0.0)
                 if weight == 0.0:
                     weight = self._unknown_weight(span)
+                elif not token.concepts:
+                    # A known word that is common in any English ("right", "wait", "good")
+                    # says less about the topic than the base's own rarity of it suggests.
+                    weight *= known_share(span[0].word)
                 if not self.glossary.names.isdisjoint(terms):
                     # A name is what the question is about, even one nearly every entry
                     # mentions: "who directed John Wick" is not "who directed Ballerina".
@@ -266,20 +291,22 @@ class Engine:
                 if any(p in corrected for p in range(position, end)):
                     weight *= TYPO_DISCOUNT
                 label = " ".join(t.word for t in span)
-                units.setdefault(terms, Unit(label, terms, weight))
+                units.setdefault(terms, Unit(label, terms, weight, rarity))
             position = end
         return list(units.values())
 
     def _unknown_weight(self, span: list[Token]) -> float:
         """Weight of words the knowledge base never uses.
 
-        An unknown film facet ("runtime", "soundtrack") means the question asks for a fact we
-        do not have: it weighs as the rarest word would. Any other unknown word may be chat or
-        an off-topic name, and weighs a configurable middle amount.
+        An unknown facet of the domain ("runtime", "soundtrack" for a film) means the question
+        asks for a fact we do not have: it weighs as the rarest word would. Any other unknown
+        word may be chat or a topic the base lacks: the rarer it is in general English, the
+        more it weighs, up to `unknown_word_weight` ("weekend" is chat, "inception" a topic).
         """
-        if any(t.word in FILM_FACETS for t in span):
+        if any(t.word in self.lexicon.facets for t in span):
             return self.index.unknown_idf
-        return self.settings.unknown_word_weight
+        share = max(commonness_share(t.word) for t in span)
+        return self.settings.unknown_word_weight * share
 
     def _score(self, units: list[Unit]) -> Scored:
         """Score the passages that could still be confident (all of them in a small base)."""

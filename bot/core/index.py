@@ -14,7 +14,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bot.core.glossary import Glossary
-from bot.core.lexicon import ANSWER_KINDS, QUESTION_WORDS
+from bot.core.lexicon import QUESTION_WORDS, AnswerKind
 from bot.core.memo import Memo
 from bot.core.model import Entry, MatchSettings
 from bot.core.postings import STOP, FloatArray, IntArray, Postings, PostingsBuilder, Tokeniser
@@ -158,12 +158,12 @@ class Index:
         """Whether the entries use this folded word (spelled as the question has it)."""
         return word in self._stems
 
-    def holds(self, entry: int, kind: str) -> bool:  # by entry number, not passage
-        """Whether the entry's text holds an answer of `kind` (ANSWER_KINDS): a time, a number."""
-        known = self._holds.get((entry, kind))
+    def holds(self, entry: int, kind: AnswerKind) -> bool:  # by entry number, not passage
+        """Whether the entry's text holds an answer of `kind`: a time, a number."""
+        known = self._holds.get((entry, kind.name))
         if known is None:
-            _, expression = ANSWER_KINDS[kind]
-            known = self._holds[entry, kind] = bool(expression.search(self._entries[entry].text))
+            found = bool(kind.holds.search(self._entries[entry].text))
+            known = self._holds[entry, kind.name] = found
         return known
 
     def candidates(

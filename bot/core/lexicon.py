@@ -1,16 +1,31 @@
-"""General-English word lists the engine relies on; none of them is about one franchise.
+"""Language and domain knowledge the engine reads questions with; the method itself has none.
 
-- STOPWORDS: words that say nothing about what a question is about (function words, question
-  frames, chat filler). Removed from questions and entries alike.
-- FILLER_PHRASES: chat politeness and hedging around a question ("asking for a friend").
-- FILM_FACETS: things fans ask about any film. A question that asks about one of these while the
-  knowledge base never mentions it is asking for a fact we do not have, so such an unknown
-  word weighs as much as the rarest known word instead of as an ordinary unknown word.
+Two kinds of knowledge live here, apart from the matching code:
+
+- English, the same for every community (like spaCy's `lang/en`): STOPWORDS, the chat words
+  people type around a question (greetings, hedges, slang), request frames, question words.
+- Domains, as data: `bot/core/domains/<name>.yaml` says what a community's words mean (what
+  "how long" or "who plays" asks in a film, which facts fans ask about that a knowledge base
+  may lack). A knowledge base names its domains (`domains: [film]` in data/sources.yaml);
+  `general.yaml` is always part of it. `Lexicon` is those files merged, compiled once.
 """
 
 from __future__ import annotations
 
+import math
 import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.core.model import GlossaryTerm
+
+DOMAINS_DIR = Path(__file__).with_name("domains")
+BASE_DOMAIN = "general"
 
 STOPWORDS = frozenset(
     """
@@ -27,11 +42,12 @@ STOPWORDS = frozenset(
     wasn't we we'd we'll we're we've were weren't what what's whats when when's where where's which
     while who who's whom whose why why's will with won't would wouldn't yes yet you you'd you'll
     you're you've your yours yourself yourselves
-    hi hey hello hiya yo sup guys guy folks everyone y'all ok okay lol lmao pls plz quick
+    hi hey hello hiya yo sup guys guy folks everyone y'all yall ok okay lol lmao pls plz quick
     question questions know knows knew wondering wonder curious idea ideas actually really
     basically literally honestly seriously maybe perhaps probably kinda sorta thing things stuff
     bot concierge help explain info information details detail exactly
-    u ur r im dont doesnt isnt wont cant thats movie movies film films one
+    u ur r im dont doesnt isnt wont cant thats didnt wasnt arent werent shes hes theres whos
+    wheres whens hows ive youre theyre one whoever whatever whether wherever whichever
     explore explores exist exists happen happens happened make makes made think
     mean means go goes going gone come comes want wants need needs special
     kind sort type much many lot lots big talk talking say said says way ways
@@ -39,15 +55,28 @@ STOPWORDS = frozenset(
     also anyway anyways though although btw tbh imo imho idk nah yeah yep nope ya yah oh ah um uh
     hmm wow omg pretty quite just still even already morning evening afternoon everybody
     confused wondered
+    ngl rn fr istg smh lowkey highkey tryna gotta gimme lemme dunno prolly bc cuz cos coz abt
+    smth sth rly srsly tho ty tysm np nvm jk af ikr fyi afaik iirc tl dr tldr bruh bro bros dude
+    dudes fam lmk pls plss yea ye yup yass welp ugh ooh aww haha hahaha hehe xd fml wtf wth gg
+    asap etc em
     """.split()
 )
 
+# Chat around a question: greetings, politeness, hedging. Removed before a question is read.
 FILLER_PHRASES = re.compile(
     r"\b(?:asking for a friend|just curious|just wondering|i was wondering|i'?m wondering"
-    r"|hope (?:you'?re|ur|you are) (?:well|good|doing well|ok)|thanks in advance|thank you"
-    r"|real talk|quick q(?:uestion)?|good (?:morning|evening|afternoon|night)"
-    r"|does any(?:one|body) know|can (?:you|u|someone) tell me|i (?:think|guess|heard)"
-    r"|or (?:nah|not)|if (?:you|u) know)\b",
+    r"|hope (?:you'?re|ur|you are|u r|everyone(?:'?s| is)|y'?all are) (?:well|good|doing well|ok)"
+    r"|thanks in advance|thank you|real talk|quick q(?:uestion)?|dumb question|stupid question"
+    r"|random question|good (?:morning|evening|afternoon|night)|happy (?:monday|tuesday"
+    r"|wednesday|thursday|friday|saturday|sunday|weekend|holidays)"
+    r"|what'?s (?:good|up|poppin)|wh?at'?s good|how (?:are|r) (?:you|u|y'?all|everyone|guys)"
+    r"|how'?s it going|does any(?:one|body) know|any(?:one|body) know"
+    r"|can (?:you|u|someone|somebody|any(?:one|body)) (?:tell|remind) me|i (?:think|guess|heard)"
+    r"|or (?:nah|not)|if (?:you|u) know|no spoilers?(?: pls| please| plz)?"
+    r"|(?:small |minor )?spoilers (?:are )?(?:fine|ok|okay)|not trying to [^,.;:!?]*"
+    r"|can (?:some|any)(?:one|body) confirm|what'?s the deal with|what about"
+    r"|(?:or )?(?:is|was) (?:that|it|this) (?:just )?(?:a )?(?:rumou?r|myth|lie|fake|joke|true|real"
+    r"|legit|cap))\b",
     re.IGNORECASE,
 )
 
@@ -55,130 +84,209 @@ FILLER_PHRASES = re.compile(
 # to the end of the clause; matching it would answer with exactly that.
 EXCLUDED = re.compile(
     r"\b(?:besides|other than|apart from|aside from|except(?: for)?|excluding|not counting)\b"
-    r"[^,.;:!?]*",
+    r"[^,.;:!?]*?(?=[,.;:!?]|$|\s(?:are|is|was|were|do|does|did|can|could|will|would|who|what"
+    r"|which|how|where|when|why)\b)",
     re.IGNORECASE,
 )
-
-FILM_FACETS = frozenset(
-    """
-    music soundtrack score composer composed song songs runtime length minutes hours
-    budget cost box office gross grossed earnings revenue money trailer trailers teaser poster
-    posters streaming stream netflix prime hulu disney max peacock rent dvd blu-ray bluray digital
-    rated rating pg pg-13 r-rated age certificate location locations filmed country
-    city sequel prequel ending end credits post-credits stinger villain villains cinematographer
-    editor editing producer producers produced studio distributor lionsgate imax 3d tickets
-    premiere festival award awards oscar oscars nominated nomination rotten tomatoes metacritic
-    imdb critics audience-score age height married wife husband born birthday salary
-    """.split()
-)
-
-# How fans ask for a film facet without naming it: the pattern implies the facet word.
-FACET_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern, re.IGNORECASE), facet)
-    for pattern, facet in (
-        (r"\bwhere\b.*\b(?:film|filmed|filming|shot|shoot|shooting|made)\b", "location"),
-        (r"\bhow long\b(?!.*\b(?:ago|since|until|till|wait)\b)", "runtime"),
-        (r"\bhow much\b.*\b(?:cost|budget|make|made|earn|earned|gross)", "budget"),
-        (r"\bhow old\b", "age"),
-        (r"\bhow tall\b", "height"),
-        (r"\b(?:composed|scored)\b|\bdid the (?:music|score|soundtrack)\b", "composer"),
-        (
-            r"\b(?:is|was) (?:it|ballerina) rated\b|\bage rating\b|\bkid[- ]friendly\b",
-            "certificate",
-        ),
-        (
-            r"\bwhere (?:can|do|to|should) (?:i|we|you|u) (?:watch|stream|see|rent|buy)\b",
-            "streaming",
-        ),
-    )
-)
-
-ASKS_WHEN = re.compile(r"\bwhen\b|\bwhat (?:year|date|month|day)\b|\bhow soon\b", re.IGNORECASE)
-TIME_EXPRESSION = re.compile(
-    r"\b(?:1[89]\d\d|20\d\d)\b|\b(?:january|february|march|april|june|july|august|september"
-    r"|october|november|december|spring|summer|autumn|winter)\b|\bchapter \d+\b"
-    r"|\b(?:prequel|sequel|timeline)\b",
-    re.IGNORECASE,
-)
-
-ASKS_COUNT = re.compile(r"\bhow many\b", re.IGNORECASE)
-NUMBER_EXPRESSION = re.compile(
-    r"\d|\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty"
-    r"|fifty|hundred|thousand|million|dozens?|several|a few|a couple)\b",
-    re.IGNORECASE,
-)
-# What the shape of a question says its answer must hold: "when" wants a time, "how many" a
-# number. An entry holding none cannot answer it, however many words it shares.
-ANSWER_KINDS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
-    "time": (ASKS_WHEN, TIME_EXPRESSION),
-    "count": (ASKS_COUNT, NUMBER_EXPRESSION),
-}
 
 # Misspelt, these are the short unknown words most questions have ("wher", "wat", "hwo").
 QUESTION_WORDS = ("what", "when", "where", "which", "who", "whom", "whose", "why", "how")
+
+# Chat spellings of words that carry meaning; the rest of chat spelling is in STOPWORDS.
+SLANG = {"ppl": "people", "pic": "picture", "pics": "pictures", "vid": "video", "vids": "videos"}
+
+# How common a word is in general English (wordfreq's Zipf scale: 7 is "the", 3 is rare).
+# A word the knowledge base does not know weighs more the rarer it is: "weekend" (4.9) is
+# chat, "inception" (3.7) is a topic the base lacks.
+COMMON_ZIPF = 5.5  # this common or more: an unknown word weighs UNKNOWN_FLOOR of the full weight
+RARE_ZIPF = 3.5  # this rare or rarer: the full unknown-word weight
+UNKNOWN_FLOOR = 0.5
+# A word the knowledge base knows but any English uses often ("right", "good", "wait") weighs
+# less than its rarity in the base says: from the full weight at KNOWN_FULL_ZIPF down to
+# KNOWN_FLOOR of it at KNOWN_COMMON_ZIPF.
+KNOWN_FULL_ZIPF = 5.0
+KNOWN_COMMON_ZIPF = 6.0
+KNOWN_FLOOR = 0.3
 
 _SINGLE_LETTER = re.compile(r"^[^\W\d_]$")
 
 
 def is_stopword(word: str) -> bool:
-    """True for words that say nothing about the topic of a question."""
+    """True for words that say nothing about the topic of a question, in any community."""
     return word in STOPWORDS or bool(_SINGLE_LETTER.match(word))
-
-
-def implied_facets(text: str) -> list[str]:
-    """Film facets a question asks for by its shape ("how long is it" asks for the runtime)."""
-    return [facet for pattern, facet in FACET_PATTERNS if pattern.search(text)]
-
-
-# "Who plays X?" and "What character does Y play?" are answered only by a text that pairs an
-# actor with a role ("Ana de Armas as Rooney", "Rooney (Ana de Armas)", "Y plays ...").
-_WHO_PLAYS = re.compile(
-    r"\bwho (?:plays|played|portrays|portrayed|is playing|will play|is cast as)\s+"
-    r"(?P<role>[\w' -]+?)(?:\s+(?:character|role|part))?(?:\s+(?:in|on)\b.*)?\s*[?!.]*$",
-    re.IGNORECASE,
-)
-_ROLE_OF = re.compile(
-    r"\b(?:what|which|who) (?:character|role|part)s? (?:does|did|will|is|was) "
-    r"(?P<actor>[\w' -]+?) (?:play|playing|portray|portraying|have)\b",
-    re.IGNORECASE,
-)
-
-
-def casting_question(question: str) -> tuple[str, str] | None:
-    """For a folded question about who plays whom: ("role" or "actor", the word it names)."""
-    if found := _WHO_PLAYS.search(question):
-        return "role", _last_word(found["role"])
-    if found := _ROLE_OF.search(question):
-        return "actor", _last_word(found["actor"])
-    return None
-
-
-def casting_pattern(kind: str, word: str) -> re.Pattern[str]:
-    """What a text that answers a who-plays-whom question about `word` (a `kind`) contains."""
-    name = re.escape(word)
-    if kind == "role":
-        pattern = (
-            rf"\bas (?:the |a |an )?(?:[\w'’-]+ ){{0,2}}{name}\b|\b{name}(?:['’]s)? \("
-            rf"|\bplays (?:the |a |an )?(?:[\w'’-]+ ){{0,2}}{name}\b"
-        )
-    else:
-        pattern = (
-            rf"\b{name}\b(?: [\w'’-]+){{0,2}},? (?:as|plays|reprising|returns as)\b"
-            rf"|\((?:[\w'’-]+ ){{0,2}}{name}\)"
-        )
-    return re.compile(pattern, re.IGNORECASE)
-
-
-def _last_word(phrase: str) -> str:
-    words = phrase.replace("'s", "").split()
-    return words[-1] if words else ""
-
-
-def answer_kinds(text: str) -> tuple[str, ...]:
-    """The kinds of answer (ANSWER_KINDS) a question asks for by its shape."""
-    return tuple(kind for kind, (asks, _) in ANSWER_KINDS.items() if asks.search(text))
 
 
 def strip_filler(text: str) -> str:
     """Remove chat politeness and hedging, and what the question says it is not asking about."""
     return EXCLUDED.sub(" ", FILLER_PHRASES.sub(" ", text))
+
+
+@cache
+def _english_frequencies() -> Mapping[str, float]:
+    import wordfreq  # imported here: it costs a quarter second, and only the engine needs it
+
+    frequencies: Mapping[str, float] = wordfreq.get_frequency_dict("en", wordlist="small")
+    return frequencies
+
+
+def zipf(word: str) -> float:
+    """How common a folded word is in general English, 0 (unseen) to about 8 ("the")."""
+    frequency = _english_frequencies().get(word, 0.0)
+    return math.log10(frequency) + 9 if frequency > 0 else 0.0
+
+
+def commonness_share(word: str) -> float:
+    """The share (UNKNOWN_FLOOR to 1) of the full unknown-word weight a word carries."""
+    if any(ch.isdigit() for ch in word):
+        return 1.0  # "ballerina 2" asks about another film: a number is never chat
+    position = (COMMON_ZIPF - zipf(word)) / (COMMON_ZIPF - RARE_ZIPF)
+    return min(1.0, max(UNKNOWN_FLOOR, position))
+
+
+def known_share(word: str) -> float:
+    """The share (KNOWN_FLOOR to 1) of its weight a word the knowledge base knows carries."""
+    position = (KNOWN_COMMON_ZIPF - zipf(word)) / (KNOWN_COMMON_ZIPF - KNOWN_FULL_ZIPF)
+    return min(1.0, max(KNOWN_FLOOR, position))
+
+
+@dataclass(frozen=True, slots=True)
+class Relation:
+    """A question only a text that pairs two things answers ("who plays X": "... as X")."""
+
+    asks: re.Pattern[str]  # has a group named "name"
+    answer: str  # a pattern with `{name}` where the asked name goes
+
+    def answer_pattern(self, name: str) -> re.Pattern[str]:
+        """What a text that answers the question about `name` must contain."""
+        return re.compile(self.answer.replace("{name}", re.escape(name)), re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerKind:
+    """A kind of answer a question's shape asks for ("when": a time), and what holds one."""
+
+    name: str
+    asks: re.Pattern[str]
+    holds: re.Pattern[str]
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    """The domains a knowledge base chose, merged: what its community's words mean."""
+
+    domains: tuple[str, ...]
+    words: tuple[GlossaryTerm, ...]
+    stopwords: frozenset[str]
+    facets: frozenset[str]
+    facet_patterns: tuple[tuple[re.Pattern[str], str], ...]
+    answer_kinds: tuple[AnswerKind, ...]
+    relations: tuple[Relation, ...]
+
+    def is_stopword(self, word: str) -> bool:
+        """A word that says nothing in a question here: English, or this domain's ("movie")."""
+        return is_stopword(word) or word in self.stopwords
+
+    def implied_facets(self, text: str) -> list[str]:
+        """Facets a question asks for by its shape ("how long is it" asks for the runtime)."""
+        return [facet for pattern, facet in self.facet_patterns if pattern.search(text)]
+
+    def kinds_asked(self, text: str) -> tuple[AnswerKind, ...]:
+        """The kinds of answer a question asks for by its shape."""
+        return tuple(kind for kind in self.answer_kinds if kind.asks.search(text))
+
+    def relation(self, folded: str) -> tuple[Relation, str] | None:
+        """The relation a folded question asks about, with the (last word of the) name asked."""
+        for relation in self.relations:
+            if found := relation.asks.search(folded):
+                name = found["name"].replace("'s", "").split()
+                if name:
+                    return relation, name[-1]
+        return None
+
+
+class LexiconError(ValueError):
+    """A domain file is missing or malformed; the message names the file and the key."""
+
+
+def known_domains() -> tuple[str, ...]:
+    """The domains shipped with Concierge, by name."""
+    return tuple(sorted(p.stem for p in DOMAINS_DIR.glob("*.yaml")))
+
+
+def load_lexicon(domains: Iterable[str] = ()) -> Lexicon:
+    """The general lexicon merged with the named domains; raises LexiconError naming the file."""
+    names = tuple(dict.fromkeys((BASE_DOMAIN, *domains)))
+    return _load(names)
+
+
+@cache
+def _load(names: tuple[str, ...]) -> Lexicon:
+    words: list[GlossaryTerm] = []
+    stopwords: set[str] = set()
+    facets: set[str] = set()
+    patterns: list[tuple[re.Pattern[str], str]] = []
+    asks: dict[str, str] = {}
+    holds: dict[str, list[str]] = {}
+    relations: list[Relation] = []
+    for name in names:
+        data = _read_domain(name)
+        file = f"domains/{name}.yaml"
+        for position, raw in enumerate(_list(data, "words", file), 1):
+            if not isinstance(raw, dict) or not isinstance(raw.get("canonical"), str):
+                raise LexiconError(f"{file}: words[{position}] needs a canonical word")
+            variants = tuple(str(v) for v in raw.get("variants") or ())
+            words.append(GlossaryTerm(raw["canonical"], variants, "word"))
+        stopwords.update(str(w) for w in _list(data, "stopwords", file))
+        facets.update(str(w) for w in _list(data, "facets", file))
+        for raw in _list(data, "facet_patterns", file):
+            patterns.append((_compile(raw.get("asks"), file, "facet_patterns"), str(raw["facet"])))
+        for kind, spec in (data.get("answer_kinds") or {}).items():
+            spec = spec if isinstance(spec, dict) else {"holds": spec}
+            if spec.get("asks"):
+                asks[kind] = str(spec["asks"])
+            if spec.get("holds"):
+                holds.setdefault(kind, []).append(str(spec["holds"]))
+        for raw in _list(data, "relations", file):
+            pattern = _compile(raw.get("asks"), file, "relations")
+            if "name" not in pattern.groupindex or "{name}" not in str(raw.get("answer", "")):
+                raise LexiconError(f"{file}: relations: asks needs (?P<name>...), answer {{name}}")
+            relations.append(Relation(pattern, str(raw["answer"])))
+    kinds = tuple(
+        AnswerKind(kind, _compile(asks[kind], "domains", kind), _compile("|".join(holds[kind])))
+        for kind in asks
+        if kind in holds
+    )
+    return Lexicon(
+        domains=names,
+        words=tuple(words),
+        stopwords=frozenset(stopwords),
+        facets=frozenset(facets),
+        facet_patterns=tuple(patterns),
+        answer_kinds=kinds,
+        relations=tuple(relations),
+    )
+
+
+def _read_domain(name: str) -> Mapping[str, Any]:
+    path = DOMAINS_DIR / f"{name}.yaml"
+    if not re.fullmatch(r"[a-z][a-z0-9_-]{0,39}", name) or not path.is_file():
+        known = ", ".join(known_domains())
+        raise LexiconError(f"domains: unknown domain {name!r}; known: {known}")
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    if not isinstance(data, dict):
+        raise LexiconError(f"domains/{name}.yaml: must be a mapping")
+    return data
+
+
+def _list(data: Mapping[str, Any], key: str, file: str) -> Sequence[Any]:
+    value = data.get(key) or []
+    if not isinstance(value, list):
+        raise LexiconError(f"{file}: {key} must be a list")
+    return value
+
+
+def _compile(pattern: object, file: str = "domains", key: str = "") -> re.Pattern[str]:
+    try:
+        return re.compile(str(pattern), re.IGNORECASE)
+    except re.error as exc:
+        raise LexiconError(f"{file}: {key}: not a valid pattern: {exc}") from None

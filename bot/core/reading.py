@@ -1,0 +1,132 @@
+"""Which part of a chat message asks: clauses that ask are the question, the rest is chat.
+
+People in a server write around their question: a greeting, a story, an aside, a reply to
+someone else, "loved chapter 4 btw". A clause asks when it ends with "?", opens like a
+question ("is", "who", "how"...) or makes a request ("tell me", "need the name of"). Those
+clauses are the question; the other clauses are context, which neither sinks the answer nor
+drags another entry in. A message in which no clause asks is read whole, as a search
+("ballerina release date"), and `asks` says so (an auto-answer in a busy channel needs a
+message that asks).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.core.lexicon import strip_filler
+
+# Clause ends: sentence punctuation, new lines, emoji and other symbols, ",," and dashes, and
+# a conjunction that opens a new question ("filming wrapped in 2023 but what city").
+_CLAUSE_END = re.compile(
+    r"(?:[.!?;:…]+|\s[-–—]+\s|,{2,}|\n|[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF]+"
+    r"|,?\s+(?:but|and|so)\s+(?=(?:what|who|where|when|why|how|which)\b))",
+    re.IGNORECASE,
+)
+# Addressed to someone else before the question: "@kai no", "replying to @dex -", "@dex:".
+_ADDRESSEE = re.compile(r"^\s*(?:(?:replying|reply) to\s+)?@[\w.]+[\s,:]*", re.IGNORECASE)
+# Words that open a clause without being part of it: "ok so wait, is it ...".
+_OPENERS = frozenset(
+    "ok okay so wait but and also like yo hey lol lmao btw well um uh hmm nah yeah yes anyway "
+    "anyways ngl tbh honestly seriously srsly guys ppl pls plz please oh ah alright right then "
+    "bruh bro dude hi hello hiya sup real talk quick question".split()
+)
+_QUESTION_OPENERS = frozenset(
+    "what whats what's wat wut who whos who's whom whose where wheres where's when whens when's "
+    "why whys why's how hows how's which is isnt isn't are arent aren't was wasnt wasn't were "
+    "do does doesnt doesn't did didnt didn't can cant can't could will wont won't would should "
+    "has have had am any anyone anybody".split()
+)
+_REQUEST = re.compile(
+    r"^(?:(?:can|could|would) (?:you|u|someone|somebody|anyone) )?(?:pls |please |plz )?"
+    r"(?:tell|give|gimme|show|remind|explain|describe|list|name|recommend|summari[sz]e"
+    r"|lmk|let me know)\b"
+    r"|^(?:i )?(?:need|want|wanna|would like|d like|looking for|searching for)\b"
+    r"|^(?:i'?m |im )?(?:curious|wondering)\b"
+    r"|^(?:any|some) (?:info|idea|details|news|word)\b",
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
+_LEADING_OPENERS = re.compile(
+    r"^(?:[\s,]*\b(?:"
+    + "|".join(sorted(map(re.escape, _OPENERS), key=len, reverse=True))
+    + r")\b)+[\s,]*",
+    re.IGNORECASE,
+)
+# A tag that turns a statement into a question: "she has a link to wick right?".
+_TRAILING_TAG = re.compile(
+    r"[\s,]+(?:right|correct|yeah|yes|no|or nah|or not|or what|tho|though|lol|lmao|rn)\s*$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Clause:
+    """One clause of a message, and whether it asks."""
+
+    text: str
+    asks: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """A message read as clauses: which ask (the question) and which are chat."""
+
+    clauses: tuple[Clause, ...]
+
+    @property
+    def asks(self) -> bool:
+        """Whether any clause asks something."""
+        return any(clause.asks for clause in self.clauses)
+
+    @property
+    def question(self) -> str:
+        """The clauses that ask, or the whole message when none does."""
+        asking = [c.text for c in self.clauses if c.asks] if self.asks else None
+        return " . ".join(asking if asking is not None else [c.text for c in self.clauses])
+
+    @property
+    def chat(self) -> str:
+        """The clauses taken for chat around the question."""
+        return " . ".join(c.text for c in self.clauses if not c.asks) if self.asks else ""
+
+
+def read_message(cleaned: str) -> Reading:
+    """Split a cleaned message into clauses and mark the ones that ask."""
+    clauses: list[Clause] = []
+    start = 0
+    for end in _CLAUSE_END.finditer(cleaned):
+        _add(clauses, cleaned[start : end.start()], "?" in end.group())
+        start = end.end()
+    _add(clauses, cleaned[start:], False)
+    return Reading(tuple(clauses))
+
+
+def _add(clauses: list[Clause], raw: str, questioned: bool) -> None:
+    text = _ADDRESSEE.sub("", raw)
+    text = _TRAILING_TAG.sub("", _LEADING_OPENERS.sub("", text)).strip(" ,")
+    words = _WORD.findall(strip_filler(text).casefold())
+    while words and words[0] in _OPENERS:
+        words.pop(0)
+    if not words:
+        return  # only chat: "lol", "hey guys", "thanks in advance"
+    opened = " ".join(words)
+    asks = questioned or words[0] in _QUESTION_OPENERS or bool(_REQUEST.match(opened))
+    clauses.append(Clause(text, asks))
+
+
+def asks_something(text: str) -> bool:
+    """Whether a raw message asks anything at all: cheap enough for every message of a channel."""
+    if "?" in text:
+        return read_message(text).asks
+    lowered = text[:2000].casefold()
+    if not _MAYBE_ASKS.search(lowered):
+        return False  # most chat: no question mark, no question word, no request
+    return read_message(text).asks
+
+
+_MAYBE_ASKS = re.compile(
+    r"\b(?:" + "|".join(sorted(map(re.escape, _QUESTION_OPENERS), key=len, reverse=True)) + r")\b"
+    r"|\b(?:tell|give|gimme|show|remind|explain|describe|recommend|need|want|wanna|looking for"
+    r"|curious|wondering|lmk|let me know)\b"
+)
