@@ -8,14 +8,18 @@ the lifetime (`async with create_bot(...) as bot: await bot.start(token)`).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import discord
 from discord import app_commands
+from discord.errors import ConnectionClosed
 from discord.ext import commands
+from discord.gateway import ReconnectWebSocket
 
 from bot import render
 from bot.antispam import AntiSpam, Clock, monotonic
@@ -35,12 +39,28 @@ EXTENSIONS = ("bot.exts.ask", "bot.exts.browse", "bot.exts.admin")
 DRAIN_SECONDS = 5.0  # how long a stop waits for the questions and clicks being answered
 
 
+# READY and RESUMED set up the session: one the parser cannot read is a malformed frame (below).
+SESSION_EVENTS = frozenset({"READY", "RESUMED"})
+# What discord.py's own reconnect logic already handles; anything else a frame raises is a frame
+# discord.py could not read.
+_CONNECTION_ERRORS = (ReconnectWebSocket, ConnectionClosed, OSError, aiohttp.ClientError)
+MAX_FRAME_BACKOFF = 30.0  # seconds between reconnects when every connection meets a bad frame
+
+
+def describe_error(error: BaseException) -> str:
+    """`KeyError: 'session_id'`: the type and message of an error, on one line."""
+    text = " ".join(str(error).split())
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__
+
+
 def guard_gateway_parsers(parsers: dict[str, Callable[[Any], None]]) -> None:
     """Make a malformed gateway event cost only itself, not the connection.
 
     discord.py parses every dispatch inside its gateway read loop, so one event its parser
     cannot read (a missing or mistyped field) ends `connect()` and with it the whole bot. Each
-    parser is wrapped to log such an event, with its traceback, and drop it; the next is read.
+    parser is wrapped to log such an event on one line and drop it; the next is read. READY and
+    RESUMED are not dropped: without them there is no session, so they fail the frame, which
+    `guard_gateway_frames` turns into a reconnect.
     """
     for event, parse in list(parsers.items()):
         parsers[event] = _logging_failures(event, parse)
@@ -50,10 +70,108 @@ def _logging_failures(event: str, parse: Callable[[Any], None]) -> Callable[[Any
     def parse_or_drop(data: Any) -> None:
         try:
             parse(data)
-        except Exception:
-            log.exception("dropped a malformed %s gateway event", event)
+        except Exception as error:
+            if event in SESSION_EVENTS:
+                raise
+            log.warning(
+                "dropped a malformed %s gateway event (%s)",
+                event,
+                describe_error(error),
+                exc_info=log.isEnabledFor(logging.DEBUG),
+            )
 
     return parse_or_drop
+
+
+class MalformedFrame(ReconnectWebSocket):
+    """A gateway frame discord.py could not read; handled like a dropped connection."""
+
+
+class _FrameStrikes:
+    """Bad frames in a row on each shard (None: unsharded), for the delay before reconnecting.
+
+    A bad frame now and then reconnects at once; a gateway (or proxy) that sends one on every
+    connection is retried after 1, 2, 4... up to MAX_FRAME_BACKOFF seconds, so it cannot spin
+    through Discord's daily IDENTIFY budget. A session that comes up (READY, RESUMED) clears it.
+    """
+
+    def __init__(self) -> None:
+        self._count: dict[int | None, int] = {}
+
+    def delay(self, shard_id: int | None) -> float:
+        """Count one more bad frame on the shard; the seconds to wait before reconnecting."""
+        count = self._count[shard_id] = self._count.get(shard_id, 0) + 1
+        return 0.0 if count == 1 else min(2.0 ** (count - 2), MAX_FRAME_BACKOFF)
+
+    def clear(self) -> None:
+        """A session is up: the next bad frame reconnects at once."""
+        self._count.clear()
+
+
+FRAME_STRIKES = _FrameStrikes()
+
+
+def guard_gateway_frames() -> None:
+    """Make a gateway frame discord.py cannot read cost the connection, not the process.
+
+    Such frames: not JSON, `null`, `READY {}`, `RESUMED null`, a HELLO without its interval...
+
+    discord.py reads each frame in `DiscordWebSocket.received_message`, and anything but its own
+    reconnect signals raised there ends `Client.connect()` and the bot with it. Wrapped, such a
+    frame is logged on one line, the connection closed with 4000 (the session stays resumable)
+    and `ReconnectWebSocket` raised: the signal discord.py itself uses for op 7, on which both
+    `Client.connect` and the shards' workers reconnect and RESUME (or IDENTIFY when there is no
+    session yet). During the handshake (the HELLO read inside `from_client`) that signal would
+    reach a `connect()` loop that has no websocket yet, so `from_client` retries the handshake
+    itself. These are the library's class attributes, so this patches them once per process.
+    """
+    socket_class = discord.gateway.DiscordWebSocket
+    if getattr(socket_class, "_concierge_guarded", False):
+        return
+    received = socket_class.received_message
+    handshake = socket_class.from_client.__func__  # type: ignore[attr-defined]
+
+    async def received_message(self: Any, msg: Any, /) -> None:
+        session = (self.session_id, self.gateway)
+        try:
+            await received(self, msg)
+        except _CONNECTION_ERRORS:
+            raise
+        except Exception as error:
+            if (self.session_id, self.gateway) != session:
+                # A READY read only in part: its session and resume URL cannot be trusted.
+                self.session_id, self.sequence = None, None
+                self.gateway = socket_class.DEFAULT_GATEWAY
+            await _drop_connection(self, error)
+
+    async def from_client(cls: Any, client: Any, /, **options: Any) -> Any:
+        while True:
+            try:
+                return await handshake(cls, client, **options)
+            except MalformedFrame:
+                continue  # logged and waited for already; the same handshake again
+
+    socket_class.received_message = received_message  # type: ignore[method-assign]
+    socket_class.from_client = classmethod(from_client)  # type: ignore[method-assign,assignment]
+    socket_class._concierge_guarded = True  # type: ignore[attr-defined]
+
+
+async def _drop_connection(socket: Any, error: Exception) -> None:
+    """Log the bad frame, close the connection and raise the reconnect signal."""
+    resume = socket.session_id is not None
+    delay = FRAME_STRIKES.delay(socket.shard_id)
+    log.warning(
+        "dropped a malformed gateway frame (%s): reconnecting%s to %s",
+        describe_error(error),
+        f" in {delay:.0f} s" if delay else "",
+        "resume the session" if resume else "identify",
+        exc_info=log.isEnabledFor(logging.DEBUG),
+    )
+    with contextlib.suppress(Exception):
+        await socket.close(code=4000)
+    if delay:
+        await asyncio.sleep(delay)
+    raise MalformedFrame(socket.shard_id, resume=resume) from error
 
 
 class ConciergeTree(app_commands.CommandTree[Any]):
@@ -108,6 +226,7 @@ class ConciergeBot(commands.Bot):
             tree_cls=ConciergeTree,
             **options,
         )
+        guard_gateway_frames()
         guard_gateway_parsers(self._connection.parsers)
         self.settings = settings
         self.kb = kb
@@ -157,6 +276,7 @@ class ConciergeBot(commands.Bot):
     async def on_resumed(self) -> None:
         """The gateway session was resumed."""
         self._gateway_up = True
+        FRAME_STRIKES.clear()
 
     async def on_disconnect(self) -> None:
         """The gateway connection dropped; discord.py reconnects on its own."""
@@ -165,6 +285,7 @@ class ConciergeBot(commands.Bot):
     async def on_ready(self) -> None:
         """Log who we are and where."""
         self._gateway_up = True
+        FRAME_STRIKES.clear()
         log.info(
             "ready as %s (id %s) in %d servers, knowing %d entries",
             self.user,

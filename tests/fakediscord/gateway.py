@@ -9,7 +9,8 @@ goes through one zlib stream per connection, each ended with a Z_SYNC_FLUSH (the
 discord.py waits for), large ones split over two frames.
 
 Drills for tests: close a connection with a code, drop it without a close frame, ask the bot to
-reconnect (op 7), invalidate its session (op 9), send any raw text as a frame.
+reconnect (op 7), invalidate its session (op 9), send any raw text as a frame, greet the next
+connection with any raw text before its HELLO.
 
 Sharding as Discord does it: a session identified with `shard: [i, n]` is sent only the guilds with
 `(guild_id >> 22) % n == i` (in READY and as GUILD_CREATE), and a guild's events go only to the
@@ -115,6 +116,7 @@ class Gateway:
         # The latest session of each shard (None: unsharded), the one activated last at the end.
         self.active: dict[tuple[int, int] | None, Session] = {}
         self.refuse_resume = False
+        self.hellos: deque[str] = deque()  # raw greetings to send before HELLO (drills)
         self.ready = asyncio.Event()
 
     @property
@@ -144,6 +146,8 @@ class Gateway:
         self.connections.append(connection)
         self.fake.recorder.add_connection(info)
         try:
+            if self.hellos:
+                await connection.send_text(self.hellos.popleft())
             await connection.send(
                 {"op": 10, "d": {"heartbeat_interval": self.config.heartbeat_interval_ms}}
             )
@@ -195,6 +199,8 @@ class Gateway:
         session = connection.session
         if session is not None and session.connection is connection:
             session.connection = None
+            if session is self.current:  # closed by the bot: no session until it is back
+                self.ready.clear()
         self.fake.recorder.touch()
 
     # IDENTIFY and RESUME ----------------------------------------------------------------------

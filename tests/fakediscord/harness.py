@@ -12,7 +12,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -56,8 +56,9 @@ class BotProcess:
         *,
         python: str = sys.executable,
         name: str = "bot",
+        preexec: Callable[[], None] | None = None,
     ) -> None:
-        """Start it now."""
+        """Start it now (`preexec` runs in the child before the bot, e.g. to lower a limit)."""
         self.args = list(args)
         self.log_path = workdir / f"{name}.log"
         self._log = self.log_path.open("wb")
@@ -67,6 +68,7 @@ class BotProcess:
             env=dict(env),
             stdout=self._log,
             stderr=subprocess.STDOUT,
+            preexec_fn=preexec,
         )
 
     @property
@@ -165,9 +167,11 @@ def start_bot(
     extra_env: Mapping[str, str] | None = None,
     name: str = "bot",
     timeout: float = 20.0,
+    preexec: Callable[[], None] | None = None,
 ) -> BotProcess:
     """`python -m bot run` against `fake`, returned once its session is up (READY sent)."""
-    bot = BotProcess(["run"], bot_environment(fake.bot_env(), extra_env), workdir, name=name)
+    env = bot_environment(fake.bot_env(), extra_env)
+    bot = BotProcess(["run"], env, workdir, name=name, preexec=preexec)
     try:
         wait_ready(fake, bot, timeout)
     except BaseException:

@@ -9,6 +9,7 @@ All of it is recorded. Routes the fake does not serve get Discord's 404 and coun
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import time
@@ -115,6 +116,8 @@ class Rest:
         """Serve one request, send the answer, then record both (so a recorded request's answer
         has already been written to the bot's connection)."""
         arrived = time.monotonic()
+        if self.fake.config.latency:
+            await asyncio.sleep(self.fake.config.latency)
         method = request.method
         path = request.path[len(PREFIX) :] if request.path.startswith(PREFIX) else request.path
         query = dict(request.query)

@@ -55,6 +55,7 @@ class FakeConfig:
     channel_count: int = 3  # text channels in each guild
     guild_shards: int = 1  # one guild per shard of this many, the i-th routed to shard i
     port: int = 0
+    latency: float = 0.0  # seconds each HTTP API request takes before it is served
     extra_routes: tuple[Callable[[FakeDiscord, web.Application], None], ...] = ()
 
 
@@ -416,6 +417,10 @@ class FakeDiscord:
     def send_raw(self, text: str) -> None:
         """Send any text as one gateway payload."""
         self.run(lambda: self.gateway.send_raw(text))
+
+    def next_hello(self, text: str) -> None:
+        """Greet the next gateway connection with `text` instead of HELLO (then a real HELLO)."""
+        self._on_loop(lambda: self.gateway.hellos.append(text))
 
     def send_op(self, op: int, data: Any = None) -> None:
         """Send a non-dispatch opcode: 7 asks the bot to reconnect, 9 invalidates its session."""
