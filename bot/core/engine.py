@@ -8,9 +8,11 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz import fuzz, process, utils
 
+from bot.core.explain import Explanation, Trace, build_explanation
 from bot.core.glossary import Glossary, Token
 from bot.core.index import ASIDE, HEAD, K1, BoolArray, Index
 from bot.core.lexicon import (
+    RARE_ZIPF,
     SLANG,
     Lexicon,
     commonness_share,
@@ -46,6 +48,7 @@ ASIDE_COVERAGE = 0.25  # a unit an entry names only in parentheses covers a quar
 NEGLIGIBLE_SHARE = 0.02  # a unit weighing less than this share of the question is not scored
 PROFILE_MEMO_SIZE = 8192  # entries whose title profiles are kept ready
 UNTYPED_DISCOUNT = 0.8  # e.g. a "when" question, and an entry that names no time at all
+LONG_QUESTION_UNITS = 4  # from this many units a message is long enough to carry chat
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +59,7 @@ class Unit:
     terms: tuple[str, ...]
     weight: float
     rarity: float = 0.0  # its idf in the base: how much it tells entries apart, chat or not
+    specific: bool = False  # a name, a concept, a facet, a rare word: an answer must have it
 
 
 # One title or alias, ready for fitting: unit weights, unit terms, all terms, total, factor.
@@ -102,10 +106,19 @@ class Engine:
         # Results are immutable and popular questions repeat: answer each cleaned one once.
         return self._answers.lookup(cleaned, self._answer)
 
-    def _answer(self, cleaned: str) -> Result:
-        """Answer a cleaned question."""
+    def explain(self, question: str) -> Explanation:
+        """How the engine read a question and why it answered or not, for an admin."""
+        cleaned = clean_question(question, self.settings.max_question_chars)
+        trace = Trace(reading=read_message(cleaned))
+        result = self._answer(cleaned, trace)
+        return build_explanation(self, question, trace, result)
+
+    def _answer(self, cleaned: str, trace: Trace | None = None) -> Result:
+        """Answer a cleaned question; fill `trace` with the workings when one is given."""
         asked_text = read_message(cleaned).question
         units = self.units(asked_text)
+        if trace is not None:
+            trace.units = list(units)
         if not units or not len(self.kb):
             return NoAnswer(reason="empty question" if not units else "empty knowledge base")
         kinds = self.lexicon.kinds_asked(asked_text)
@@ -162,11 +175,35 @@ class Engine:
             sum(u.rarity or u.weight for u in units) >= settings.min_information
             or fit[best] >= settings.full_fit
         )
-        confident = (
-            best not in cannot_answer
-            and final[best] >= settings.answer_threshold
-            and scored.coverage[best] >= settings.min_coverage
+        lead = final[best] - (final[order[1]] if len(order) > 1 else 0.0)
+        missed = [
+            u
+            for u, hits in zip(units, scored.matched, strict=True)
+            if hits is not None and not hits[best]
+        ]
+        confident = best not in cannot_answer and (
+            (
+                final[best] >= settings.answer_threshold
+                and scored.coverage[best] >= settings.min_coverage
+            )
+            # Chat around a question leaves words no entry has; in a long message the answer
+            # is still clear when most of it is covered, partly by the entry's title or an
+            # alias, well ahead of any other entry, and nothing specific asked is missing.
+            # In a short question every word counts.
+            or (
+                len(units) >= LONG_QUESTION_UNITS
+                and scored.coverage[best] >= settings.partial_coverage
+                and scored.head[best] > 0
+                and lead >= settings.min_lead
+                and final[best] >= settings.suggest_threshold
+                and not any(u.specific for u in missed)
+            )
         )
+        if trace is not None:
+            trace.record(self, units, scored, order, final, fit, cannot_answer)
+            trace.lead, trace.informative = lead, informative
+            trace.missed = [u.label for u in missed]
+            trace.missed_specific = [u.label for u in missed if u.specific]
         if confident and informative:
             return Answer(
                 entry=entries[scored.ids[best]],
@@ -260,7 +297,7 @@ class Engine:
             for unit in self._group(tagged, set()):
                 if not any(set(unit.terms) & set(u.terms) for u in units):
                     weight = max(self.index.idf.get(t, self.index.unknown_idf) for t in unit.terms)
-                    units.append(Unit(unit.label, unit.terms, weight, weight))
+                    units.append(Unit(unit.label, unit.terms, weight, weight, True))
         return units
 
     def _group(self, tokens: list[Token], corrected: set[int]) -> list[Unit]:
@@ -278,12 +315,17 @@ class Engine:
             terms = token.concepts or tuple(dict.fromkeys(literal))
             if terms:
                 weight = rarity = max((self.index.idf.get(t, 0.0) for t in terms), default=0.0)
+                specific = bool(token.concepts) or any(
+                    t.word in self.lexicon.facets or t.word[:1].isdigit() for t in span
+                )
                 if weight == 0.0:
                     weight = self._unknown_weight(span)
+                    specific = specific or weight >= self.settings.unknown_word_weight
                 elif not token.concepts:
                     # A known word that is common in any English ("right", "wait", "good")
                     # says less about the topic than the base's own rarity of it suggests.
                     weight *= known_share(span[0].word)
+                    specific = specific or zipf(span[0].word) < RARE_ZIPF
                 if not self.glossary.names.isdisjoint(terms):
                     # A name is what the question is about, even one nearly every entry
                     # mentions: "who directed John Wick" is not "who directed Ballerina".
@@ -291,7 +333,7 @@ class Engine:
                 if any(p in corrected for p in range(position, end)):
                     weight *= TYPO_DISCOUNT
                 label = " ".join(t.word for t in span)
-                units.setdefault(terms, Unit(label, terms, weight, rarity))
+                units.setdefault(terms, Unit(label, terms, weight, rarity, specific))
             position = end
         return list(units.values())
 

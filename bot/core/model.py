@@ -136,6 +136,8 @@ class MatchSettings:
     answer_threshold: float = 55.0
     suggest_threshold: float = 35.0
     min_coverage: float = 0.7
+    partial_coverage: float = 0.45
+    min_lead: float = 12.0
     min_information: float = 1.0
     unknown_word_weight: float = 2.0
     min_name_weight: float = 1.2
@@ -162,6 +164,8 @@ class MatchSettings:
                     f"between 0 and answer_threshold, which is {self.answer_threshold:g}",
                 ),
                 between(self, "min_coverage", 0, 1),
+                between(self, "partial_coverage", 0, 1),
+                between(self, "min_lead", 0, 100),
                 between(self, "min_information", 0, 20),
                 between(self, "unknown_word_weight", 0, 20),
                 between(self, "min_name_weight", 0, 20),
