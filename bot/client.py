@@ -341,6 +341,32 @@ class ConciergeBot(commands.Bot):
             await asyncio.wait(set(self._answering), timeout=left)
         return len(self._answering)
 
+    async def stop_reading(self) -> None:
+        """Take no new events: close the gateway connection with 1000, keep the HTTP API open.
+
+        The caller cancels the task running `start` first, so nothing reads the connection (and
+        so nothing answers our close with discord.py's resumable 4000); the handlers already
+        running can still reply, then `close` ends the rest.
+        """
+        self._gateway_up = False
+        if self.ws is not None:
+            await self.ws.close(code=1000)
+
+    async def finish_handlers(self, timeout: float = DRAIN_SECONDS) -> int:
+        """Let the questions and clicks in hand finish (up to `timeout`), then cancel the rest.
+
+        Returns how many had to be cancelled: a cancelled handler ends quietly, where one left
+        running would fail later on the closed HTTP session.
+        """
+        await asyncio.sleep(0)  # handlers scheduled by the last events read start and register
+        left = await self.drain_handlers(timeout)
+        if left:
+            unfinished = set(self._answering)
+            for task in unfinished:
+                task.cancel()
+            await asyncio.wait(unfinished, timeout=1.0)
+        return left
+
     async def close(self) -> None:
         """Stop reloading, disconnect, then finish writing records and close the store."""
         await self.reloader.close()
@@ -350,6 +376,13 @@ class ConciergeBot(commands.Bot):
 
 class ShardedConciergeBot(ConciergeBot, commands.AutoShardedBot):
     """The same bot, run as several gateway shards (for bots in thousands of servers)."""
+
+    async def stop_reading(self) -> None:
+        """Take no new events: close every shard's connection with 1000 (each stops reading)."""
+        self._gateway_up = False
+        for shard in self.shards.values():
+            if not shard.is_closed():
+                await shard.disconnect()
 
 
 def create_bot(

@@ -24,7 +24,7 @@ import aiohttp
 import discord
 import yarl
 
-from bot.client import ConciergeBot, create_bot
+from bot.client import DRAIN_SECONDS, ConciergeBot, create_bot
 from bot.commands._engine import data_dir_for, load_or_report
 from bot.config import ConfigError, Settings, load_settings, load_token
 from bot.core import Engine, KnowledgeBase
@@ -158,17 +158,20 @@ async def _run_until_stopped(bot: ConciergeBot, token: str, stop: asyncio.Event)
 
     async def close_on_stop(gateway: asyncio.Task[None]) -> None:
         await stop.wait()
-        if bot.in_flight:
-            log.info("stop requested: finishing %d answers first", bot.in_flight)
-            left = await bot.drain_handlers()
-            if left:
-                log.warning("stopping with %d answers unfinished", left)
-        log.info("stop requested: closing the connection to Discord")
-        # The gateway reader waits in receive(); told of our close there, discord.py answers
-        # it with its own close code 4000, which Discord keeps resumable (the bot shows online
-        # until the session expires). Cancelled first, it leaves our 1000 to be sent, as
-        # discord.py's own shards do on close.
+        # New questions first: stop reading the gateway and close it (1000 ends the session, so
+        # Discord stops sending), while the HTTP API stays open for the answers in hand. The
+        # reader is cancelled before the close: told of our close mid-receive, discord.py would
+        # answer it with its own resumable 4000 instead.
+        log.info("stop requested: taking no new questions, closing the gateway")
         gateway.cancel()
+        await asyncio.wait({gateway})
+        await bot.stop_reading()
+        if bot.in_flight:
+            log.info("finishing %d answers before stopping", bot.in_flight)
+        left = await bot.finish_handlers()
+        if left:
+            log.warning("stopped %d answers still unfinished after %.0f s", left, DRAIN_SECONDS)
+        log.info("closing the connection to Discord")
         await bot.close()
 
     try:
