@@ -19,12 +19,13 @@ DATA_ENV = env_name("knowledge", "data_dir")
 DEBUG_HINT = "run with --debug for the traceback"
 
 
-def add_data_argument(parser: argparse.ArgumentParser) -> None:
+def add_data_argument(parser: argparse.ArgumentParser, purpose: str = "") -> None:
     """Declare `--data DIR`, the knowledge base directory, the same way for every command."""
     parser.add_argument(
         "--data",
         metavar="DIR",
-        help=f"knowledge base directory (default: knowledge.data_dir or {DATA_ENV}, else 'data')",
+        help=f"knowledge base directory{purpose} "
+        f"(default: knowledge.data_dir or {DATA_ENV}, else 'data')",
     )
 
 
