@@ -94,11 +94,12 @@ class Engine:
         self.settings = settings or MatchSettings()
         self.lexicon = lexicon or load_lexicon(getattr(kb, "domains", ()))
         self.glossary = Glossary((*kb.glossary, *self.lexicon.words))
-        self.index = Index(kb.entries, self.glossary, self.settings)
+        self.index = Index(kb.entries, self.glossary, self.settings, self.lexicon.stopwords)
         self._profiles: Memo[int, tuple[HeadField, ...]] = Memo(PROFILE_MEMO_SIZE)
         self._answers: Memo[str, Result] = Memo(self.settings.cache_size)
         self._titles = [utils.default_process(e.title) for e in kb.entries]
         self._faq_first = sorted(range(len(kb.entries)), key=lambda i: kb.entries[i].kind != "faq")
+        self._exact = _exact_headings(kb)
 
     def ask(self, question: str) -> Result:
         """Answer a question, or say why not with up to a few suggestions."""
@@ -115,6 +116,11 @@ class Engine:
 
     def _answer(self, cleaned: str, trace: Trace | None = None) -> Result:
         """Answer a cleaned question; fill `trace` with the workings when one is given."""
+        exact = self._exact.get(" ".join(words(cleaned)))
+        if exact is not None:
+            # A title or alias asked word for word, as autocomplete offers it, is that entry.
+            entry = self.kb.entries[exact]
+            return Answer(entry, 100.0, (entry.title,), "title or alias")
         asked_text = read_message(cleaned).question
         units = self.units(asked_text)
         if trace is not None:
@@ -321,14 +327,16 @@ class Engine:
                 if weight == 0.0:
                     weight = self._unknown_weight(span)
                     specific = specific or weight >= self.settings.unknown_word_weight
-                elif not token.concepts:
+                elif not token.concepts and not span[0].word[:1].isdigit():
                     # A known word that is common in any English ("right", "wait", "good")
                     # says less about the topic than the base's own rarity of it suggests.
                     weight *= known_share(span[0].word)
                     specific = specific or zipf(span[0].word) < RARE_ZIPF
-                if not self.glossary.names.isdisjoint(terms):
+                number = not token.concepts and span[0].word[:1].isdigit()
+                if number or not self.glossary.names.isdisjoint(terms):
                     # A name is what the question is about, even one nearly every entry
-                    # mentions: "who directed John Wick" is not "who directed Ballerina".
+                    # mentions: "who directed John Wick" is not "who directed Ballerina";
+                    # and "Ballerina 3" is another film than Ballerina.
                     weight = max(weight, self.settings.min_name_weight)
                 if any(p in corrected for p in range(position, end)):
                     weight *= TYPO_DISCOUNT
@@ -444,3 +452,16 @@ class Engine:
             for score, i in ranked[:limit]
             if score >= 50
         )
+
+
+def _exact_headings(kb: KnowledgeBase) -> dict[str, int]:
+    """Each title and alias, as folded words, to its entry; one two entries share is left out."""
+    found: dict[str, int] = {}
+    shared: set[str] = set()
+    for number, entry in enumerate(kb.entries):
+        for heading in (entry.title, *entry.aliases):
+            key = " ".join(words(heading))
+            if key in found and found[key] != number:
+                shared.add(key)
+            found.setdefault(key, number)
+    return {key: number for key, number in found.items() if key and key not in shared}

@@ -116,7 +116,10 @@ def build_explanation(engine: Engine, question: str, trace: Trace, result: Resul
         WordView(u.label, round(u.weight, 2), _kind(engine, u), u.specific) for u in trace.units
     )
     best = trace.candidates[0] if trace.candidates else None
-    if isinstance(result, Answer):
+    if isinstance(result, Answer) and best is None:
+        why = f"answered: asked word for word as the title or an alias of {result.entry.id}"
+        advice: tuple[str, ...] = ()
+    elif isinstance(result, Answer):
         why = (
             f"answered: {result.entry.title!r} scored {result.score:g} "
             f"(answer threshold {settings.answer_threshold:g}), covering "
@@ -124,7 +127,7 @@ def build_explanation(engine: Engine, question: str, trace: Trace, result: Resul
             if best
             else "answered"
         )
-        advice: tuple[str, ...] = ()
+        advice = ()
     elif best is None:
         why = f"not answered: {result.reason or 'nothing in the knowledge base matches'}"
         advice = _advice(trace, None)

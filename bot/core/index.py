@@ -41,7 +41,11 @@ class Index:
     """Term -> postings for all fields and for the 'head' fields (title and aliases)."""
 
     def __init__(
-        self, entries: Sequence[Entry], glossary: Glossary, settings: MatchSettings
+        self,
+        entries: Sequence[Entry],
+        glossary: Glossary,
+        settings: MatchSettings,
+        stopwords: frozenset[str] = frozenset(),
     ) -> None:
         """Tokenise every field of every entry once.
 
@@ -51,7 +55,7 @@ class Index:
         scattered over several.
         """
         self.glossary = glossary
-        tokens = Tokeniser(glossary)
+        tokens = Tokeniser(glossary, stopwords)
         every, heads, asides = (PostingsBuilder(tokens.term_ids) for _ in range(3))
         # Per entry, per title/alias: its units (a glossary phrase's concepts, or a word's stem).
         self.head_fields: list[tuple[tuple[tuple[str, ...], ...], ...]] = []

@@ -42,9 +42,10 @@ class Tokeniser:
     which is what makes indexing 100,000 entries take seconds rather than tens of them.
     """
 
-    def __init__(self, glossary: Glossary) -> None:
-        """Start with no words seen."""
+    def __init__(self, glossary: Glossary, stopwords: frozenset[str] = frozenset()) -> None:
+        """Start with no words seen; `stopwords` adds a domain's ("movie") to English ones."""
         self.glossary = glossary
+        self._stopwords = stopwords
         self.term_ids = TermIds()
         self.stems: dict[str, str] = {}  # word -> stem, "" for a stopword; our vocabulary
         self._word_ids: dict[str, int] = {}
@@ -75,7 +76,8 @@ class Tokeniser:
         return found
 
     def _learn(self, word: str) -> int:
-        term = self.stems[word] = "" if is_stopword(word) else stem(word)
+        stop = is_stopword(word) or word in self._stopwords
+        term = self.stems[word] = "" if stop else stem(word)
         number = self._word_ids[word] = self.term_ids[term] if term else STOP
         return number
 

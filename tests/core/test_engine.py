@@ -205,3 +205,65 @@ def test_an_engine_let_go_is_freed_at_once_even_with_the_collector_off():
         assert gone() is None
     finally:
         gc.enable()
+
+
+@pytest.mark.parametrize(
+    ("message", "entry_id"),
+    [
+        # a story first; the question after it decides
+        (
+            "omg just saw the trailer again 😭 who directed ballerina??",
+            "wick-ballerina-faq-who-is-directing-ballerina",
+        ),
+        ("loved chapter 4 btw. who wrote ballerina", "wick-ballerina-director-and-writers"),
+        # a reply addressed to someone else, slang and a tag
+        (
+            "@mia nah u got it wrong lol. who plays rooney?",
+            "wick-ballerina-major-stars-in-the-film",
+        ),
+        ("soooo is keanu in it or nah", "wick-ballerina-faq-is-john-wick-in-ballerina"),
+        # a request phrased as a statement
+        ("tell me about the ruska roma", "wick-ballerina-the-ruska-roma-ballet-academy"),
+        ("need the name of whoever directed it", "wick-ballerina-faq-who-is-directing-ballerina"),
+        ("WHO IS THE DIRECTOR OF BALLERINA", "wick-ballerina-faq-who-is-directing-ballerina"),
+    ],
+)
+def test_chat_around_a_question_neither_sinks_it_nor_drags_another_entry_in(
+    engine, message, entry_id
+):
+    result = engine.ask(message)
+    assert isinstance(result, Answer), engine.explain(message).why
+    assert result.entry.id == entry_id
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "ok but how long is ballerina, need to plan my evening",
+        "when does ballerina 3 come out",
+        "what is ana de armas age rn",
+        "who directed inception lol",
+    ],
+)
+def test_chat_shaped_look_alikes_are_still_refused(engine, message):
+    assert isinstance(engine.ask(message), NoAnswer)
+
+
+def test_every_title_autocomplete_offers_answers_with_its_own_entry(engine):
+    for entry in engine.kb.entries:
+        result = engine.ask(entry.title)
+        assert isinstance(result, Answer) and result.entry.id == entry.id, entry.title
+
+
+def test_explain_separates_the_question_from_the_chat_and_says_what_to_add(engine):
+    explanation = engine.explain("just rewatched chapter 4 lol. who is the composer?")
+    assert explanation.asked == "who is the composer"
+    assert "rewatched" in explanation.chat
+    assert explanation.outcome != "answered"
+    assert {w.words for w in explanation.words} == {"composer"}
+    assert any("glossary" in advice or "ingest" in advice for advice in explanation.advice)
+    answered = engine.explain("ballerina directed by who")
+    assert answered.outcome == "answered" and answered.why.startswith("answered")
+    assert answered.candidates[0].entry_id == answered.answer
+    exact = engine.explain(engine.kb.entries[0].title)
+    assert exact.outcome == "answered" and "word for word" in exact.why

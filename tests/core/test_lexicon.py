@@ -1,0 +1,99 @@
+"""Domains are data a knowledge base chooses; English word frequency weighs unknown words."""
+
+import pytest
+import yaml
+
+from bot.core import Answer, Engine, load_knowledge_base
+from bot.core.lexicon import (
+    LexiconError,
+    commonness_share,
+    known_domains,
+    known_share,
+    load_lexicon,
+)
+
+
+def test_every_shipped_domain_loads():
+    assert {"general", "film", "series", "game", "book", "software"} <= set(known_domains())
+    for name in known_domains():
+        lexicon = load_lexicon([name])
+        assert lexicon.domains[0] == "general"
+
+
+def test_an_unknown_domain_is_named_with_the_known_ones():
+    with pytest.raises(LexiconError, match=r"unknown domain 'flim'; known: .*film"):
+        load_lexicon(["flim"])
+
+
+def test_how_long_is_a_runtime_only_in_the_film_domain():
+    assert "runtime" in load_lexicon(["film"]).implied_facets("how long is it")
+    assert load_lexicon([]).implied_facets("how long is it") == []
+
+
+@pytest.mark.parametrize(
+    ("chat", "topic"),
+    [("weekend", "inception"), ("brother", "stahelski"), ("remember", "laptop")],
+)
+def test_a_rare_unknown_word_weighs_more_than_a_common_one(chat, topic):
+    assert commonness_share(chat) < commonness_share(topic)
+
+
+def test_a_number_is_never_chat():
+    assert commonness_share("2") == 1.0
+
+
+def test_a_very_common_known_word_weighs_less():
+    assert known_share("right") < known_share("choreography") == 1.0
+
+
+def write_base(tmp_path, entries, domains=()):
+    (tmp_path / "sources").mkdir()
+    source = {"source": {"id": "bake", "title": "Baking FAQ", "kind": "faq"}, "entries": entries}
+    (tmp_path / "sources" / "bake.yaml").write_text(yaml.safe_dump(source))
+    (tmp_path / "sources.yaml").write_text(
+        yaml.safe_dump({"domains": list(domains), "sources": []})
+    )
+    return load_knowledge_base(tmp_path)
+
+
+BAKING = [
+    {
+        "id": "bake-rise",
+        "kind": "faq",
+        "title": "How long does the dough need to rise?",
+        "text": "Let it rise for one to two hours, until doubled.",
+    },
+    {
+        "id": "bake-flat",
+        "kind": "faq",
+        "title": "Why is my loaf flat?",
+        "text": "Usually the dough over-proofed or the starter was weak.",
+    },
+    {
+        "id": "bake-flour",
+        "kind": "faq",
+        "title": "Which flour should I use?",
+        "text": "Bread flour, with 12 to 14 percent protein.",
+    },
+]
+
+
+@pytest.mark.parametrize(
+    ("question", "entry_id"),
+    [
+        ("How long does the dough need to rise?", "bake-rise"),
+        ("how long should my dough rise", "bake-rise"),
+        ("hey all, first bake ever lol. how long does dough need to rise??", "bake-rise"),
+        ("why is my loaf so flat", "bake-flat"),
+    ],
+)
+def test_a_baking_base_answers_its_own_questions_without_film_words(tmp_path, question, entry_id):
+    engine = Engine(write_base(tmp_path, BAKING))
+    result = engine.ask(question)
+    assert isinstance(result, Answer), engine.explain(question).why
+    assert result.entry.id == entry_id
+
+
+def test_the_domain_comes_from_the_knowledge_base(tmp_path):
+    engine = Engine(write_base(tmp_path, BAKING, domains=["film"]))
+    assert engine.lexicon.domains == ("general", "film")

@@ -1,0 +1,72 @@
+"""The part of a chat message that asks is the question; the rest is chat."""
+
+import pytest
+
+from bot.core.reading import asks_something, read_message
+from bot.core.text import clean_question
+
+
+@pytest.mark.parametrize(
+    ("message", "question", "chat_has"),
+    [
+        # a story first, the question after it
+        (
+            "just got back from the cinema with my sister. who wrote the script?",
+            "who wrote the script",
+            "cinema",
+        ),
+        # the question in the middle of two statements
+        (
+            "been waiting forever. is the soundtrack out yet? my playlist needs it",
+            "is the soundtrack out yet",
+            "playlist",
+        ),
+        # a request phrased as a statement asks
+        (
+            "need the name of the composer. asking for my band",
+            "need the name of the composer",
+            "band",
+        ),
+        ("gimme the release date. thx", "gimme the release date", ""),
+        # a reply addressed to someone is read without the address
+        ("@sam no ur wrong, who is the villain?", "no ur wrong, who is the villain", ""),
+        ("replying to @dex - when does it come out", "when does it come out", ""),
+        # openers and tags are not part of the question
+        ("ok so wait, is it set in tokyo right?", "is it set in tokyo", ""),
+        # a conjunction that opens a new question splits the clause
+        (
+            "filming wrapped last year but what city was it shot in",
+            "what city was it shot in",
+            "filming wrapped",
+        ),
+    ],
+)
+def test_the_asking_clauses_are_the_question(message, question, chat_has):
+    reading = read_message(clean_question(message))
+    assert reading.asks
+    assert reading.question == question
+    assert chat_has in reading.chat
+
+
+def test_a_message_that_asks_nothing_is_read_whole_as_a_search():
+    reading = read_message("ballerina release date")
+    assert not reading.asks
+    assert reading.question == "ballerina release date"
+
+
+@pytest.mark.parametrize(
+    ("message", "asks"),
+    [
+        ("lol same", False),
+        ("gm everyone 🌞", False),
+        ("that scene was insane, best movie of the year " * 30, False),
+        ("thanks!!", False),
+        ("hey guys 👋", False),
+        ("anyone know when the sequel comes out", True),
+        ("who plays the villain?", True),
+        ("tell me about the fire guy", True),
+        ("is it any good", True),
+    ],
+)
+def test_asks_something_tells_questions_from_chat(message, asks):
+    assert asks_something(message) is asks
