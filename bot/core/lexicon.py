@@ -104,7 +104,7 @@ UNKNOWN_FLOOR = 0.5
 # A word the knowledge base knows but any English uses often ("right", "good", "wait") weighs
 # less than its rarity in the base says: from the full weight at KNOWN_FULL_ZIPF down to
 # KNOWN_FLOOR of it at KNOWN_COMMON_ZIPF.
-KNOWN_FULL_ZIPF = 5.0
+KNOWN_FULL_ZIPF = 4.5
 KNOWN_COMMON_ZIPF = 6.0
 KNOWN_FLOOR = 0.3
 
