@@ -79,7 +79,6 @@ def test_plain_text_article_becomes_sections_in_order():
     assert rows == [
         ("Demo Article", None, "Introduction"),
         ("The Story So Far", None, "The Story So Far"),
-        ("Cast and Crew", None, "Cast and Crew"),
         ("Major Stars", "Cast and Crew", "Cast and Crew › Major Stars"),
         ("Who Is Behind It?", "Cast and Crew", "Cast and Crew › Who Is Behind It?"),
         ("Conclusion", None, "Conclusion"),
@@ -108,13 +107,13 @@ def test_inline_bullet_markers_become_dash_items(marker):
     )
 
 
-def test_a_parent_without_text_is_composed_from_its_sub_sections():
-    parent = by_title(ingest(PLAIN))["Cast and Crew"]
-    assert parent["text"] == (
-        "**Major Stars**\n- Ana de Armas as Rooney\n- Keanu Reeves as John Wick (cameo)\n\n"
-        "**Who Is Behind It?**\nDirected by Someone, written by Someone Else."
-    )
-    assert parent["parent"] is None
+def test_a_heading_without_text_is_a_group_its_children_name_not_an_entry():
+    article = ingest(PLAIN)
+    entries = by_title(article)
+    assert "Cast and Crew" not in entries
+    assert entries["Major Stars"]["parent"] == "Cast and Crew"
+    assert entries["Who Is Behind It?"]["parent"] == "Cast and Crew"
+    assert article.groups == 1
 
 
 def test_closing_headings_end_a_parent():
@@ -189,14 +188,6 @@ def test_markdown_headings_give_levels_and_paths():
         ),
         (
             "section",
-            "Cast and Crew",
-            None,
-            "Cast and Crew",
-            "**Major Stars**\n- Ana de Armas as Rooney\n- Keanu Reeves as John Wick\n\n"
-            "**Director**\nDirected by **Someone**.",
-        ),
-        (
-            "section",
             "Major Stars",
             "Cast and Crew",
             "Cast and Crew › Major Stars",
@@ -207,7 +198,7 @@ def test_markdown_headings_give_levels_and_paths():
             "Director",
             "Cast and Crew",
             "Cast and Crew › Director",
-            "Directed by **Someone**.",
+            "Directed by Someone.",
         ),
         ("faq", "Is it out yet?", "FAQ", "FAQ › Q1", "Not yet."),
     ]
