@@ -10,6 +10,7 @@ from typing import Any, TextIO
 
 from bot.commands._engine import add_data_argument, build_engine, report_error
 from bot.core import Answer, Engine, NoAnswer, Result
+from bot.core.explain import render_text
 
 HELP = "answer a question from the knowledge base (no Discord needed)"
 DONT_KNOW = "I don't know that one yet."
@@ -38,6 +39,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "question", nargs="*", help="the question; none: read one a line from stdin"
     )
     parser.add_argument("--json", action="store_true", help="print one JSON object per question")
+    parser.add_argument(
+        "--explain",
+        action="store_true",
+        help="show how the question was read and why it was answered or not (for admins); "
+        "with --json, one JSON object per question with the same keys every time",
+    )
     add_data_argument(parser)
 
 
@@ -106,6 +113,16 @@ def answer_one(engine: Engine, question: str, args: argparse.Namespace) -> Resul
         return NoAnswer(reason=FAILED)
 
 
+def explain_one(engine: Engine, question: str, args: argparse.Namespace, out: TextIO) -> None:
+    """Write how the engine read a question and why it answered or not."""
+    explanation = engine.explain(question)
+    if args.json:
+        out.write(json.dumps(explanation.to_json(), ensure_ascii=False) + "\n")
+    else:
+        out.write(render_text(explanation) + "\n")
+    out.flush()
+
+
 def emit(result: Result, args: argparse.Namespace, out: TextIO) -> None:
     """Write one result: a JSON line with --json, else the text."""
     if args.json:
@@ -124,6 +141,9 @@ def answer_lines(engine: Engine, lines: Iterable[str], args: argparse.Namespace)
     for number, line in enumerate(lines):
         if number and not args.json:
             sys.stdout.write("\n")
+        if getattr(args, "explain", False):
+            explain_one(engine, line.rstrip("\n"), args, sys.stdout)
+            continue
         result = answer_one(engine, line.rstrip("\n"), args)
         failed |= isinstance(result, NoAnswer) and result.reason == FAILED
         emit(result, args, sys.stdout)
@@ -141,7 +161,10 @@ def interactive(engine: Engine, args: argparse.Namespace) -> int:
             return 0
         if not question.strip():
             return 0
-        emit(answer_one(engine, question, args), args, sys.stdout)
+        if getattr(args, "explain", False):
+            explain_one(engine, question, args, sys.stdout)
+        else:
+            emit(answer_one(engine, question, args), args, sys.stdout)
         print()
 
 

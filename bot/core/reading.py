@@ -29,7 +29,7 @@ _ADDRESSEE = re.compile(r"^\s*(?:(?:replying|reply) to\s+)?@[\w.]+[\s,:]*", re.I
 _OPENERS = frozenset(
     "ok okay so wait but and also like yo hey lol lmao btw well um uh hmm nah yeah yes anyway "
     "anyways ngl tbh honestly seriously srsly guys ppl pls plz please oh ah alright right then "
-    "bruh bro dude hi hello hiya sup real talk quick question".split()
+    "bruh bro dude hi hello hiya sup real talk quick question all everyone folks yall".split()
 )
 _QUESTION_OPENERS = frozenset(
     "what whats what's wat wut who whos who's whom whose where wheres where's when whens when's "
