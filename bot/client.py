@@ -37,6 +37,11 @@ log = logging.getLogger(__name__)
 
 EXTENSIONS = ("bot.exts.ask", "bot.exts.browse", "bot.exts.admin")
 DRAIN_SECONDS = 5.0  # how long a stop waits for the questions and clicks being answered
+# Connections to each host (discord.com; each gateway host apart) open at once. discord.py opens
+# one per concurrent request, unbounded: a burst of questions could run the process out of file
+# descriptors. Bounded, a burst queues for a connection. 64 at Discord's usual 100-300 ms a
+# request is hundreds a second, above its 50-a-second global limit.
+HTTP_CONNECTIONS_PER_HOST = 64
 
 
 # READY and RESUMED set up the session: one the parser cannot read is a malformed frame (below).
@@ -245,6 +250,14 @@ class ConciergeBot(commands.Bot):
         )
         self.reloader = Reloader(self, data_dir or Path(settings.knowledge.data_dir), self.metrics)
         self._answering: set[asyncio.Task[Any]] = set()
+
+    async def login(self, token: str) -> None:
+        """Log in over HTTP, with the bounded connection pool (made here, in the running loop)."""
+        if self.http.connector is discord.utils.MISSING:
+            self.http.connector = aiohttp.TCPConnector(
+                limit=0, limit_per_host=HTTP_CONNECTIONS_PER_HOST
+            )
+        await super().login(token)
 
     async def setup_hook(self) -> None:
         """Load the extensions, register the persistent components, sync a dev guild if set."""

@@ -35,6 +35,7 @@ from bot.storage import describe, open_store
 HELP = "run the Discord bot until stopped (token from DISCORD_TOKEN or discord.token_file)"
 API_VERSION = 10
 GC_YOUNG_THRESHOLD = 7000  # allocations between young-generation collections (default 700)
+OPEN_FILES_WITHOUT_LIMIT = 65536  # the soft limit asked for when the hard limit is unlimited
 
 log = logging.getLogger(__name__)
 
@@ -93,8 +94,32 @@ def run(args: argparse.Namespace) -> int:
     engine = Engine(kb, settings.answer)
     log.info("knowledge base %s loaded: %d entries", data_dir, len(kb.entries))
     use_discord_endpoints(settings.discord.api_base_url, settings.discord.gateway_url)
+    raise_open_file_limit()
     settle_garbage_collection()
     return asyncio.run(serve(settings, kb, engine, token, data_dir))
+
+
+def raise_open_file_limit() -> None:
+    """Raise the soft limit on open files to the hard limit, and log it when it changes.
+
+    Each connection to Discord is a file descriptor; systemd and many shells start services
+    with a soft limit of 1024 while allowing far more. Raising it costs nothing, and with the
+    bounded connection pool (`HTTP_CONNECTIONS_PER_HOST`) a burst cannot exhaust it.
+    """
+    try:
+        import resource  # POSIX only: elsewhere there is no such limit to raise
+    except ImportError:
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = hard if hard != resource.RLIM_INFINITY else OPEN_FILES_WITHOUT_LIMIT
+    if soft == resource.RLIM_INFINITY or soft >= target:
+        return
+    try:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+    except (ValueError, OSError) as error:
+        log.warning("could not raise the open files limit from %d: %s", soft, error)
+        return
+    log.info("raised the limit on open files from %d to %d (the hard limit)", soft, target)
 
 
 def settle_garbage_collection() -> None:
