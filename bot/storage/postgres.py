@@ -73,8 +73,11 @@ class PostgresStore(SqlStore):
                 await connection.execute("SELECT pg_advisory_xact_lock($1)", MIGRATION_LOCK)
             yield _PostgresTransaction(connection)
 
-    def transaction(self, *, exclusive: bool = False) -> Any:
-        """A transaction on a pooled connection; `exclusive` serialises it across processes."""
+    def transaction(self, *, exclusive: bool = False, write: bool = False) -> Any:
+        """A transaction on a pooled connection; `exclusive` serialises it across processes.
+
+        `write` changes nothing here: PostgreSQL waits for the rows another writer holds.
+        """
         return self._transaction(exclusive)
 
     async def close(self) -> None:

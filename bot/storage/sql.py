@@ -66,8 +66,14 @@ class SqlStore:
         """Nothing is known until `prepare` has run."""
         self._voter_key = b""
 
-    def transaction(self, *, exclusive: bool = False) -> AbstractAsyncContextManager[Transaction]:
-        """A transaction; `exclusive` also keeps other processes out until it ends."""
+    def transaction(
+        self, *, exclusive: bool = False, write: bool = False
+    ) -> AbstractAsyncContextManager[Transaction]:
+        """A transaction; `write` if it writes, `exclusive` also keeps other processes out.
+
+        A write transaction takes the write lock when it starts, so a concurrent writer makes it
+        wait (SQLite's busy timeout) instead of failing when a read inside it turns into a write.
+        """
         raise NotImplementedError
 
     async def prepare(self) -> None:
@@ -134,7 +140,7 @@ class SqlStore:
                 gaps[question.guild_id, text] = (asked + 1, min(first, at), max(last, at))
         if not counts:
             return
-        async with self.transaction() as tx:
+        async with self.transaction(write=True) as tx:
             for (guild_id, day, outcome, entry_id), asked in counts.items():
                 await tx.execute(
                     "INSERT INTO question_counts (guild_id, day, outcome, entry_id, asked) "
@@ -165,7 +171,7 @@ class SqlStore:
     async def record_vote(self, vote: Vote) -> VoteChange:
         """Store or change one vote; the change is committed before this returns."""
         voter = self.voter(vote.message_id, vote.user_id)
-        async with self.transaction() as tx:
+        async with self.transaction(write=True) as tx:
             rows = await tx.fetch(
                 "SELECT helpful FROM votes WHERE message_id = $1 AND voter = $2",
                 vote.message_id,
@@ -250,7 +256,7 @@ class SqlStore:
     async def purge(self, *, before: datetime) -> int:
         """Delete gaps, counts and votes last touched before `before`."""
         cutoff = epoch(before)
-        async with self.transaction() as tx:
+        async with self.transaction(write=True) as tx:
             removed = await tx.execute("DELETE FROM gaps WHERE last_seen < $1", cutoff)
             removed += await tx.execute("DELETE FROM question_counts WHERE day < $1", _day(before))
             removed += await tx.execute("DELETE FROM votes WHERE voted_at < $1", cutoff)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -87,6 +88,24 @@ async def test_a_vote_is_stored_then_thanked_privately(world, store: SqliteStore
     [director] = (await store.stats(guild_id=world.guild.id)).entries
     assert (director.entry_id, director.helpful, director.not_helpful) == ("faq-director", 1, 0)
     assert sample(world.bot, "concierge_votes_total", vote="helpful") == 1
+
+
+async def test_a_vote_after_the_file_was_deleted_is_thanked_only_once_kept_in_a_new_one(
+    world, store: SqliteStore, caplog: pytest.LogCaptureFixture
+):
+    await world.alice.send(world.channel, f"{world.mention} {QUESTION}")
+    await settle(world.bot)
+    Path(store.path).unlink()  # `rm state/concierge.sqlite3` while the bot runs
+
+    with caplog.at_level(logging.WARNING):
+        pressed = await world.bob.click(world.channel.last_message, label="Helpful")
+
+    assert (pressed.response or pressed.followups[0]).content == feedback.vote_text(
+        VoteChange.NEW, True
+    )
+    assert "deleted or replaced" in caplog.text
+    with sqlite3.connect(store.path) as db:
+        assert db.execute("SELECT entry_id, helpful FROM votes").fetchall() == [("faq-director", 1)]
 
 
 async def test_one_vote_per_person_per_answer_which_they_can_change(world, store: SqliteStore):
