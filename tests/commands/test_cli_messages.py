@@ -20,9 +20,16 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def run_bot(
-    *args: str, cwd: Path = ROOT, env: dict[str, str] | None = None, stdin: str = ""
+    *args: str,
+    cwd: Path = ROOT,
+    env: dict[str, str] | None = None,
+    stdin: str = "",
+    debug: bool = False,
 ) -> subprocess.CompletedProcess[str]:
-    """`python -m bot ARGS` in a fresh process, with no CONCIERGE_ settings but those given."""
+    """`python -m bot ARGS` in a fresh process, with no CONCIERGE_ settings but those given.
+
+    No traceback may appear, unless `debug` (the test passes --debug and looks for one).
+    """
     environ = {k: v for k, v in os.environ.items() if not k.startswith("CONCIERGE_")}
     environ["PYTHONPATH"] = str(ROOT)
     done = subprocess.run(
@@ -34,7 +41,8 @@ def run_bot(
         text=True,
         timeout=120,
     )
-    assert "Traceback" not in done.stderr + done.stdout
+    if not debug:
+        assert "Traceback" not in done.stderr + done.stdout
     return done
 
 
@@ -237,13 +245,7 @@ def test_an_expected_failure_shows_its_traceback_only_with_debug(tmp_path: Path)
     assert quiet.returncode == 2
     assert quiet.stderr.startswith(f"error: {bad}:2:")
     assert len(quiet.stderr.splitlines()) == 1
-    loud = subprocess.run(
-        [sys.executable, "-m", "bot", "--debug", "--config", str(bad), "ask", "hi"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    loud = run_bot("--debug", "--config", str(bad), "ask", "hi", debug=True)
     assert loud.returncode == 2
     assert loud.stderr.startswith(f"error: {bad}:2:")
     assert "Traceback (most recent call last)" in loud.stderr
