@@ -298,7 +298,8 @@ def _read_toml(path: Path) -> dict[str, Any]:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise ConfigError("config file not found", source=str(path)) from None
+        looked = "" if path.is_absolute() else f" (looked for {path.absolute()})"
+        raise ConfigError(f"config file not found{looked}", source=str(path)) from None
     except IsADirectoryError:
         raise ConfigError("is a directory, not a config file", source=str(path)) from None
     except OSError as error:
@@ -351,7 +352,8 @@ def load_settings(path: Path | None, environ: Mapping[str, str]) -> Settings:
     Raises ConfigError naming the file or variable and the key for anything unknown, mistyped or
     out of range: every problem in the file and the environment at once (see ConfigError.problems).
     """
-    if path is None and environ.get(CONFIG_ENV, "").strip():
+    from_variable = path is None and environ.get(CONFIG_ENV, "").strip() != ""
+    if from_variable:
         path = Path(environ[CONFIG_ENV].strip())
     values: Values = {name: {} for name in SECTIONS}
     origins: dict[str, str] = {}
@@ -360,6 +362,10 @@ def load_settings(path: Path | None, environ: Mapping[str, str]) -> Settings:
         try:
             problems += _apply_file(path, _read_toml(path), values, origins)
         except ConfigError as error:
+            if from_variable:  # say where a path nobody typed on the command line came from
+                error = ConfigError(
+                    f"{error.detail} (the file {CONFIG_ENV} names)", source=error.source
+                )
             problems.append(error)
     problems += _apply_environment(environ, values, origins)
     sections = {name: _build(name, values[name], origins, problems) for name in SECTIONS}

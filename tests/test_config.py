@@ -246,6 +246,23 @@ def test_a_missing_file_is_named(tmp_path: Path) -> None:
     assert "not found" in message
 
 
+def test_a_missing_relative_file_says_where_it_was_looked_for(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    message = error_of(Path("concierge.toml"), {})
+    assert (
+        message == f"concierge.toml: config file not found (looked for {tmp_path}/concierge.toml)"
+    )
+
+
+def test_a_missing_file_named_by_concierge_config_says_so(tmp_path: Path) -> None:
+    message = error_of(None, {"CONCIERGE_CONFIG": str(tmp_path / "gone.toml")})
+    assert (
+        message == f"{tmp_path}/gone.toml: config file not found (the file CONCIERGE_CONFIG names)"
+    )
+
+
 def test_an_unknown_variable_suggests_the_known_one() -> None:
     message = error_of(None, {"CONCIERGE_ANSWER_ANSWER_TRESHOLD": "70"})
     assert "answer.answer_treshold" in message
