@@ -49,6 +49,7 @@ NEGLIGIBLE_SHARE = 0.02  # a unit weighing less than this share of the question 
 PROFILE_MEMO_SIZE = 8192  # entries whose title profiles are kept ready
 UNTYPED_DISCOUNT = 0.8  # e.g. a "when" question, and an entry that names no time at all
 LONG_QUESTION_UNITS = 4  # from this many units a message is long enough to carry chat
+CLEAR_PART_SCORE = 85.0  # one question of several is answered alone only this clearly
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +101,7 @@ class Engine:
         self._titles = [utils.default_process(e.title) for e in kb.entries]
         self._faq_first = sorted(range(len(kb.entries)), key=lambda i: kb.entries[i].kind != "faq")
         self._exact = _exact_headings(kb)
+        self._numbers = {entry.id: number for number, entry in enumerate(kb.entries)}
 
     def ask(self, question: str) -> Result:
         """Answer a question, or say why not with up to a few suggestions."""
@@ -121,7 +123,34 @@ class Engine:
             # A title or alias asked word for word, as autocomplete offers it, is that entry.
             entry = self.kb.entries[exact]
             return Answer(entry, 100.0, (entry.title,), "title or alias")
-        asked_text = read_message(cleaned).question
+        reading = read_message(cleaned)
+        result = self._judge(reading.question, trace)
+        asking = [clause.text for clause in reading.clauses if clause.asks]
+        if result.answered or len(asking) < 2:
+            return result
+        # Two questions in one message ("ANA DE ARMAS AS THE LEAD?! why her?"): read apart,
+        # one that is answered, with no other answered differently, is the answer.
+        answers = {
+            r.entry.id: r
+            for text in asking
+            if isinstance(r := self._judge(text), Answer) and r.score >= CLEAR_PART_SCORE
+        }
+        if len(answers) != 1:
+            return result
+        answer = next(iter(answers.values()))
+        # ...unless another part asks for something specific it lacks ("how much did it make
+        # at the box office? did it beat chapter 4"): then the message is not answered.
+        number = self._numbers[answer.entry.id]
+        specific = [u for u in self.units(reading.question) if u.specific and u.rarity > 0]
+        everything = self.units(reading.question)
+        if all(self.index.entry_has(number, u.terms) for u in specific) and not any(
+            u.specific and (u.rarity == 0 or u.label in self.lexicon.facets) for u in everything
+        ):
+            return answer
+        return result
+
+    def _judge(self, asked_text: str, trace: Trace | None = None) -> Result:
+        """Answer the part of a message that asks, or say why not."""
         units = self.units(asked_text)
         if trace is not None:
             trace.units = list(units)
@@ -291,6 +320,8 @@ class Engine:
                     term = stem(word)
                 # A real English word is not a typo: "start" is not a misspelt "stars".
                 fixed = None if zipf(word) > 0 else self.index.correct(word)
+                if fixed is None and word.endswith("s") and len(word) > 4:
+                    fixed = self.index.correct(word[:-1])  # "roonys": a misspelt possessive
                 if fixed is not None:
                     if not lexicon.is_stopword(fixed):
                         corrected.add(len(pairs))
@@ -321,18 +352,27 @@ class Engine:
             terms = token.concepts or tuple(dict.fromkeys(literal))
             if terms:
                 weight = rarity = max((self.index.idf.get(t, 0.0) for t in terms), default=0.0)
-                specific = bool(token.concepts) or any(
-                    t.word in self.lexicon.facets or t.word[:1].isdigit() for t in span
+                # A number names something only after a word: "Ballerina 3", not "2 or 3".
+                after_word = position > 0 and not self.lexicon.is_stopword(
+                    tokens[position - 1].word
+                )
+                number = not token.concepts and span[0].word[:1].isdigit() and after_word
+                specific = (
+                    bool(token.concepts)
+                    or number
+                    or any(t.word in self.lexicon.facets for t in span)
                 )
                 if weight == 0.0:
                     weight = self._unknown_weight(span)
-                    specific = specific or weight >= self.settings.unknown_word_weight
+                    specific = specific or (
+                        weight >= self.settings.unknown_word_weight and not span[0].word.isdigit()
+                    )
                 elif not token.concepts and not span[0].word[:1].isdigit():
                     # A known word that is common in any English ("right", "wait", "good")
                     # says less about the topic than the base's own rarity of it suggests.
                     weight *= known_share(span[0].word)
-                    specific = specific or zipf(span[0].word) < RARE_ZIPF
-                number = not token.concepts and span[0].word[:1].isdigit()
+                    # Rare in English and telling entries apart ("ballerina" here does not).
+                    specific = specific or (zipf(span[0].word) < RARE_ZIPF and rarity > 1)
                 if number or not self.glossary.names.isdisjoint(terms):
                     # A name is what the question is about, even one nearly every entry
                     # mentions: "who directed John Wick" is not "who directed Ballerina";

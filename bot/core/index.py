@@ -162,6 +162,17 @@ class Index:
         """Whether the entries use this folded word (spelled as the question has it)."""
         return word in self._stems
 
+    def entry_has(self, entry: int, terms: Sequence[str]) -> bool:
+        """Whether any passage of the entry (by number) has any of `terms`."""
+        first, last = np.searchsorted(self.doc_entry, [entry, entry + 1])
+        for term in terms:
+            postings = self.postings.get(term)
+            if postings is not None:
+                low, high = np.searchsorted(postings.entries, [first, last])
+                if high > low:
+                    return True
+        return False
+
     def holds(self, entry: int, kind: AnswerKind) -> bool:  # by entry number, not passage
         """Whether the entry's text holds an answer of `kind`: a time, a number."""
         known = self._holds.get((entry, kind.name))

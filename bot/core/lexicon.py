@@ -138,7 +138,7 @@ def zipf(word: str) -> float:
 def commonness_share(word: str) -> float:
     """The share (UNKNOWN_FLOOR to 1) of the full unknown-word weight a word carries."""
     if any(ch.isdigit() for ch in word):
-        return 1.0  # "ballerina 2" asks about another film: a number is never chat
+        return 1.0  # "ballerina 2" asks about another film: a number is rarely chat
     position = (COMMON_ZIPF - zipf(word)) / (COMMON_ZIPF - RARE_ZIPF)
     return min(1.0, max(UNKNOWN_FLOOR, position))
 

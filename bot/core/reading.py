@@ -16,10 +16,11 @@ from dataclasses import dataclass
 
 from bot.core.lexicon import strip_filler
 
-# Clause ends: sentence punctuation, new lines, emoji and other symbols, ",," and dashes, and
+# Clause ends: sentence punctuation (not ':', which titles use: "John Wick: Chapter 4"), new
+# lines, emoji and other symbols, ",," and dashes, and
 # a conjunction that opens a new question ("filming wrapped in 2023 but what city").
 _CLAUSE_END = re.compile(
-    r"(?:[.!?;:…]+|\s[-–—]+\s|,{2,}|\n|[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF]+"
+    r"(?:[.!?;…]+|\s[-–—]+\s|,{2,}|\n|[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF]+"
     r"|,?\s+(?:but|and|so)\s+(?=(?:what|who|where|when|why|how|which)\b))",
     re.IGNORECASE,
 )
@@ -41,7 +42,8 @@ _REQUEST = re.compile(
     r"^(?:(?:can|could|would) (?:you|u|someone|somebody|anyone) )?(?:pls |please |plz )?"
     r"(?:tell|give|gimme|show|remind|explain|describe|list|name|recommend|summari[sz]e"
     r"|lmk|let me know)\b"
-    r"|^(?:i )?(?:need|want|wanna|would like|d like|looking for|searching for)\b"
+    r"|^(?:i )?(?:need|want|wanna|would like|d like|looking for|searching for)"
+    r" (?:the|a|an|to know|to find|info|information|details|help|some|any|someone)\b"
     r"|^(?:i'?m |im )?(?:curious|wondering)\b"
     r"|^(?:any|some) (?:info|idea|details|news|word)\b",
     re.IGNORECASE,
