@@ -134,6 +134,10 @@ def run(args: argparse.Namespace) -> int:
             return 2
         if not Path(storage.sqlite_path).exists():
             print(f"no knowledge gaps recorded yet ({storage.sqlite_path} does not exist)")
+            print(
+                f"  (looked for {Path(storage.sqlite_path).absolute()}: if the bot keeps its "
+                f"store elsewhere, run this with its config, or set storage.sqlite_path)"
+            )
             return 0
     try:
         gaps = asyncio.run(fetch(storage, args.guild, args.limit))

@@ -165,7 +165,9 @@ def test_a_config_mistake_is_exit_code_2(monkeypatch: pytest.MonkeyPatch, capsys
 def test_no_database_yet_is_not_an_error(database: Path, capsys):
     assert main(["gaps"]) == 0
 
-    assert "no knowledge gaps recorded yet" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert out.startswith(f"no knowledge gaps recorded yet ({database} does not exist)\n")
+    assert "run this with its config, or set storage.sqlite_path" in out
     assert not database.exists()
 
 
