@@ -1,23 +1,36 @@
-"""`python -m bot check`: validate a knowledge base and print a summary."""
+"""`python -m bot check [DIR]`: validate a knowledge base and print a summary."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
 
 from bot.commands._engine import data_dir_for, load_settings_for
 from bot.core import KnowledgeBaseError, load_knowledge_base
 
-HELP = "validate the knowledge base (every problem, with file, entry and field)"
+HELP = "validate the knowledge base (every problem, with its file and line, entry and field)"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Declare the optional data directory."""
-    parser.add_argument("data", nargs="?", help="knowledge base directory (default: from config)")
+    """Declare the data directory, as DIR or --data DIR."""
+    parser.add_argument(
+        "directory", nargs="?", metavar="DIR", help="knowledge base directory (same as --data)"
+    )
+    parser.add_argument(
+        "--data", metavar="DIR", help="knowledge base directory (default: from config, 'data')"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
-    """Print a summary and exit 0, or every problem and exit 1."""
+    """Print a summary and exit 0, or every problem (each with its file) and exit 1."""
+    if args.directory and args.data and args.directory != args.data:
+        print(
+            f"error: two data directories given: {args.directory} and --data {args.data}",
+            file=sys.stderr,
+        )
+        return 2
+    args.data = args.data or args.directory
     try:
         settings = load_settings_for(args)
     except (ValueError, OSError) as exc:
@@ -27,7 +40,12 @@ def run(args: argparse.Namespace) -> int:
     try:
         kb = load_knowledge_base(data_dir)
     except KnowledgeBaseError as exc:
-        print(f"{data_dir}: {exc}", file=sys.stderr)
+        count = len(exc.problems)
+        print(f"{data_dir}: {count} problem{'s' if count != 1 else ''}:", file=sys.stderr)
+        for problem in exc.problems:
+            inside = problem.file != str(data_dir)
+            located = replace(problem, file=str(data_dir / problem.file)) if inside else problem
+            print(f"  - {located}", file=sys.stderr)
         return 1
     summary = kb.summary()
     print(f"{data_dir}: OK")
@@ -37,4 +55,6 @@ def run(args: argparse.Namespace) -> int:
         print(f"    - {source.title} ({source.kind})")
     print(f"  glossary terms: {summary.glossary_terms}")
     print(f"  disagreements:  {summary.disagreements}")
+    if kb.domains:
+        print(f"  domains:        {', '.join(kb.domains)}")
     return 0
