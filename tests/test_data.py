@@ -1,19 +1,18 @@
 """The shipped knowledge base in data/: complete, regenerable, and consistently curated."""
 
-import argparse
 import re
-import shlex
+import shutil
 from pathlib import Path
 
 import pytest
 import yaml
 
-from bot.commands import ingest as ingest_command
+from bot.cli import main
 from bot.core import load_knowledge_base
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "data"
-SOURCES = REPO.parent / "shared" / "sources"
+SOURCES = DATA / "articles"
 ARTICLES = {
     "wick-ballerina": "from-the-world-of-john-wick-ballerina.txt",
     "review-2024": "ballerina-2024-review.txt",
@@ -30,10 +29,6 @@ RELEASE_ENTRIES = {
 }
 # Variants this general would tag unrelated questions with a franchise concept.
 TOO_GENERIC = {"it", "the", "a", "film", "movie", "about", "set", "what", "who", "when", "is"}
-
-needs_sources = pytest.mark.skipif(
-    not SOURCES.is_dir(), reason=f"source articles not found at {SOURCES} (shared/ beside the repo)"
-)
 
 
 def norm(text: str) -> str:
@@ -66,7 +61,6 @@ def curation() -> dict:
     return yaml.safe_load((DATA / "curation.yaml").read_text(encoding="utf-8"))
 
 
-@needs_sources
 @pytest.mark.parametrize("source_id", sorted(ARTICLES))
 def test_every_sentence_of_the_article_is_in_some_entry(source_id):
     entries = entries_of(source_id)
@@ -88,7 +82,6 @@ def test_every_sentence_of_the_article_is_in_some_entry(source_id):
     assert missing == []
 
 
-@needs_sources
 def test_the_review_sign_off_and_social_lines_appear_nowhere():
     _, sign_off = article_lines("review-2024")
     assert len(sign_off) == 7
@@ -104,26 +97,36 @@ def test_the_rating_is_knowledge_and_is_kept():
     assert final["text"].endswith("Rating: 3.5 out of 5 stars")
 
 
-@needs_sources
-@pytest.mark.parametrize("source_id", sorted(ARTICLES))
-def test_regenerating_reproduces_the_shipped_file_exactly(source_id, monkeypatch, capsys):
-    shipped = source_file(source_id).read_text(encoding="utf-8")
-    command = next(
-        line.split("Regenerate with: ", 1)[1]
-        for line in shipped.splitlines()
-        if "Regenerate with: " in line
-    )
-    argv = shlex.split(command)
-    assert argv[:4] == ["python", "-m", "bot", "ingest"]
-    assert argv[-2:] == ["-o", "FILE"]
-    parser = argparse.ArgumentParser()
-    ingest_command.add_arguments(parser)
-    args = parser.parse_args(argv[4:-2])
-    monkeypatch.chdir(REPO)
-    assert ingest_command.run(args) == 0
-    assert capsys.readouterr().out == shipped, (
-        f"data/sources/{source_id}.yaml drifted from the ingester; regenerate it with: {command}"
-    )
+def test_the_manifest_lists_every_generated_file_and_its_article_in_the_repository():
+    manifest = yaml.safe_load((DATA / "sources.yaml").read_text(encoding="utf-8"))
+    assert manifest["domains"] == ["film"]
+    by_id = {source["id"]: source for source in manifest["sources"]}
+    assert {i: Path(s["path"]).name for i, s in by_id.items()} == ARTICLES
+    generated = {p.relative_to(DATA).as_posix() for p in (DATA / "sources").glob("*.yaml")}
+    assert generated == {f"sources/{source_id}.yaml" for source_id in by_id}
+    for source in by_id.values():
+        assert (DATA / source["path"]).is_file()
+
+
+def test_ingest_all_regenerates_the_shipped_files_exactly_from_any_directory(
+    tmp_path, monkeypatch, capsys
+):
+    copy = tmp_path / "data"
+    shutil.copytree(DATA, copy)
+    for generated in (copy / "sources").glob("*.yaml"):
+        generated.write_text("stale: true\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path / "..")
+    assert main(["ingest", "--all", "--data", str(copy)]) == 0, capsys.readouterr().err
+    for source_id in ARTICLES:
+        shipped = source_file(source_id).read_text(encoding="utf-8")
+        regenerated = (copy / "sources" / f"{source_id}.yaml").read_text(encoding="utf-8")
+        assert regenerated == shipped, (
+            f"data/sources/{source_id}.yaml drifted from the ingester; regenerate it with: "
+            "python -m bot ingest --all"
+        )
+    header = source_file("wick-ballerina").read_text(encoding="utf-8").split("source:")[0]
+    assert "python -m bot ingest --data data --only wick-ballerina" in header
+    assert "python -m bot ingest --all" in header
 
 
 def test_entry_ids_are_unique_short_and_slugs():
