@@ -26,6 +26,7 @@ TITLE_LIMIT = 256  # Discord embed title
 TEXT_LIMIT = 4096  # Discord embed description
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 GLOSSARY_FILE = "glossary.yaml"
+CHECKS_FILE = "checks.yaml"
 CURATION_FILE = "curation.yaml"
 
 SOURCE_KEYS = {"id", "title", "kind", "url"}
@@ -241,7 +242,7 @@ class _Reference:
 
 
 def _data_files(root: Path) -> list[Path]:
-    """YAML files of the knowledge base: not the manifest, nothing under articles/ or hidden."""
+    """YAML files of the knowledge base: not checks.yaml, nothing under articles/ or hidden."""
     found = []
     for path in sorted(root.rglob("*")):
         relative = path.relative_to(root)
@@ -249,6 +250,8 @@ def _data_files(root: Path) -> list[Path]:
             continue
         if relative.parts[0] == ARTICLES_DIR or any(p.startswith(".") for p in relative.parts):
             continue
+        if relative.as_posix() == CHECKS_FILE:
+            continue  # questions and the entries they must get: for proposals, not knowledge
         found.append(path)
     return found
 
