@@ -171,11 +171,19 @@ def _fit_fields(fields: Sequence[Field], budget: int) -> list[Field]:
     return fitted
 
 
+def part_title(entry: Entry) -> str:
+    """The title, saying "(2 of 3)" for a part of a split answer if it does not already."""
+    if entry.part is None or entry.parts is None or entry.parts < 2:
+        return entry.title
+    marker = f"({entry.part} of {entry.parts})"
+    return entry.title if entry.title.endswith(marker) else f"{entry.title} {marker}"
+
+
 def entry_embed(entry: Entry) -> discord.Embed:
     """One answer: the entry's title and text, each disagreement note, and the source cited."""
     notes = [Field(DISAGREEMENT_TITLE, note) for note in entry.notes]
     return build_embed(
-        title=entry.title,
+        title=part_title(entry),
         description=entry.text,
         fields=notes,
         footer=f"Source: {entry.citation}",

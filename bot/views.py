@@ -3,7 +3,8 @@
 Every interactive component is a `discord.ui.DynamicItem` registered in `setup_hook`, so a click
 on a message sent before a restart is still understood. The ids are stable and documented:
 
-- `concierge:show:<entry_id>`: show that entry to whoever pressed ("Did you mean", "Related").
+- `concierge:show:<entry_id>`: show that entry to whoever pressed ("Did you mean", "Related",
+  and "Next part" under a part of an answer split in parts).
 - `concierge:faq:prev:<page>` and `concierge:faq:next:<page>`: turn the `/faq` page.
 - `concierge:faq:pick:<page>`: the `/faq` entry menu; `concierge:faq:topic`: the topic menu.
 
@@ -34,6 +35,7 @@ SHOW_PREFIX = "concierge:show:"
 CUSTOM_ID_LIMIT = 100
 PAGE_SIZE = 15
 RELATED_LIMIT = 3
+NEXT_PART = "Next part ▶"  # under a part of a split answer: shows the next part (a show button)
 
 Button = discord.ui.Button[discord.ui.View]
 Select = discord.ui.Select[discord.ui.View]
@@ -204,9 +206,16 @@ def _show_button(
 
 
 def answer_view(entry: Entry, kb: KnowledgeBase) -> Components | None:
-    """Follow-ups under an answer: "Related" buttons and a link to the source, if any."""
+    """Follow-ups under an answer: "Next part", "Related" buttons, a link to the source."""
     items: list[discord.ui.Item[Any]] = []
+    following = kb.get(entry.next) if entry.next else None
+    if following is not None:
+        button = _show_button(following.id, NEXT_PART, discord.ButtonStyle.primary)
+        if button is not None:
+            items.append(button)
     for related in kb.related(entry.id)[:RELATED_LIMIT]:
+        if following is not None and related.id == following.id:
+            continue
         button = _show_button(related.id, related.title, discord.ButtonStyle.secondary, "📖")
         if button is not None:
             items.append(button)
