@@ -22,11 +22,7 @@ TAGS = {
     "overview", "franchise", "timeline", "origin", "characters", "cast", "crew", "plot",
     "themes", "action", "visuals", "tone", "spin-offs", "fans", "release", "production", "review",
 }  # fmt: skip
-RELEASE_ENTRIES = {
-    "review-2024-introduction",
-    "wick-ballerina-whats-been-confirmed-so-far",
-    "wick-ballerina-release-date-and-production-updates",
-}
+RELEASE_ENTRIES = {"review-2024-introduction", "wick-ballerina-whats-been-confirmed-so-far"}
 # Variants this general would tag unrelated questions with a franchise concept.
 TOO_GENERIC = {"it", "the", "a", "film", "movie", "about", "set", "what", "who", "when", "is"}
 
@@ -157,7 +153,8 @@ def test_aliases_are_questions_unique_across_entries_and_not_other_titles():
     owner: dict[str, str] = {}
     for entry_id, extra in curation()["entries"].items():
         aliases = extra.get("aliases", [])
-        assert 2 <= len(aliases) <= 5, entry_id
+        # up to 8: an entry that stands first in a group also takes the questions about the group
+        assert 2 <= len(aliases) <= 8, entry_id
         for alias in aliases:
             key = norm(alias).casefold()
             assert alias.endswith("?"), alias
