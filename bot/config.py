@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from bot.autoanswer.settings import AutoAnswerSettings
 from bot.core.errors import Check, ConciergeError, SettingError, between, require
 from bot.core.model import MatchSettings
 from bot.setting_values import from_env, from_toml, shown
@@ -272,6 +273,7 @@ class Settings:
     health: HealthSettings = field(default_factory=HealthSettings)
     storage: StorageSettings = field(default_factory=StorageSettings)
     admin: AdminSettings = field(default_factory=AdminSettings)
+    autoanswer: AutoAnswerSettings = field(default_factory=AutoAnswerSettings)
 
 
 SECTIONS: dict[str, type] = {f.name: f.default_factory for f in fields(Settings)}  # type: ignore[misc]

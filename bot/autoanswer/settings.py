@@ -27,10 +27,12 @@ def _id_or_zero(instance: object, name: str, kind: str) -> Check:
 class AutoAnswerSettings:
     """How sure an unasked answer must be, how often one may come, and file-configured channels.
 
-    Channels added with `/concierge autoanswer add` are kept in the store; these are added to
-    them. `channel_ids` answer live; `trial_channel_ids` post drafts to `moderators_channel_id`.
+    `enabled` asks Discord for the Message Content intent, which channels added with
+    `/concierge autoanswer add` (kept in the store) need; naming channels here implies it.
+    `channel_ids` answer live; `trial_channel_ids` post drafts to `moderators_channel_id`.
     """
 
+    enabled: bool = False
     threshold: float = DEFAULT_THRESHOLD
     repeat_window_seconds: float = 600.0
     per_channel_per_minute: int = 6
@@ -63,5 +65,5 @@ class AutoAnswerSettings:
 
     @property
     def configured(self) -> bool:
-        """Whether this file names any auto-answer channel."""
+        """Whether these settings name any auto-answer channel."""
         return bool(self.channel_ids or self.trial_channel_ids)
