@@ -23,6 +23,7 @@ from bot.autoanswer.settings import AutoAnswerSettings
 from bot.core.errors import Check, ConciergeError, SettingError, between, require
 from bot.core.model import MatchSettings
 from bot.setting_values import from_env, from_toml, shown
+from bot.storage import NOT_PERCENT_ENCODED, database_url_problem
 
 ENV_PREFIX = "CONCIERGE_"
 CONFIG_ENV = "CONCIERGE_CONFIG"
@@ -242,6 +243,11 @@ class StorageSettings:
                     self.database_url == ""
                     or re.fullmatch(r"postgres(?:ql)?://\S+", self.database_url) is not None,
                     "empty (SQLite), or a postgresql:// URL",
+                ),
+                (
+                    "database_url",
+                    database_url_problem(self.database_url) is None,
+                    f"a URL that parsers read as meant: {NOT_PERCENT_ENCODED}",
                 ),
                 ("sqlite_path", self.sqlite_path.strip() != "", "a file path, not empty"),
                 between(self, "retention_days", 1, 3650),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
 from collections.abc import Iterable
 from datetime import UTC, datetime
@@ -21,6 +22,19 @@ REDACTED = "[REDACTED]"
 TEXT_FORMAT = "%(asctime)s %(levelname)-8s %(name)s: %(message)s"
 # The last part of a bot token is its signature: on its own it is still worth hiding.
 _MIN_PART = 20
+
+
+# A URL's userinfo, taken as everything between "://" and the LAST "@" before the next space: a
+# password that is not percent-encoded may hold ":", "/", "?", "#" and "@" itself.
+_URL_USERINFO = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*://)\S*@")
+
+
+def redact_url_userinfo(text: str) -> str:
+    """Replace the user name and password of every URL in `text` with [REDACTED].
+
+    However the URL would parse: `postgresql://u:p@ss/w?rd@h/db` becomes `postgresql://[REDACTED]@h/db`.
+    """
+    return _URL_USERINFO.sub(rf"\1{REDACTED}@", text)
 
 
 def redact(text: str, token: str) -> str:
@@ -50,15 +64,14 @@ class RedactingFilter(logging.Filter):
             self._secrets.append(secret)
 
     def redact(self, text: str) -> str:
-        """Redact every protected secret from `text`."""
+        """Redact every protected secret, and every URL's user name and password, from `text`."""
+        text = redact_url_userinfo(text)
         for secret in self._secrets:
             text = redact(text, secret)
         return text
 
     def filter(self, record: logging.LogRecord) -> bool:
         """Render the message, scrub it, and keep the record (never drops one)."""
-        if not self._secrets:
-            return True
         try:
             message = record.getMessage()
         except (TypeError, ValueError):  # a bad format string: keep what we can show

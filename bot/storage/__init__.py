@@ -189,9 +189,36 @@ async def open_store(settings: StorageSettings) -> Store:
 
 
 def describe(settings: StorageSettings) -> str:
-    """Where the store is, for logs: the SQLite path, or the PostgreSQL host without password."""
+    """Where the store is, for logs: the SQLite path, or the PostgreSQL host and database.
+
+    Everything before the last "@" after "://" is left out, so no part of a password shows,
+    percent-encoded or not.
+    """
     if not settings.database_url:
         return f"SQLite {settings.sqlite_path}"
-    match = re.match(r"postgres(?:ql)?://(?:[^@/]*@)?([^/?]*)(/[^?]*)?", settings.database_url)
-    where = (match[1] + (match[2] or "")) if match else "?"
-    return f"PostgreSQL {where}"
+    rest = settings.database_url.partition("://")[2]
+    where = re.split(r"[?#]", rest.rpartition("@")[2], maxsplit=1)[0]
+    return f"PostgreSQL {where or '?'}"
+
+
+NOT_PERCENT_ENCODED = (
+    "the password in storage.database_url must be percent-encoded "
+    "(/ as %2F, ? as %3F, # as %23, % as %25, @ as %40)"
+)
+_USERINFO_BREAKERS = re.compile(r"[/?#\[\]]|%(?![0-9A-Fa-f]{2})")
+
+
+def database_url_problem(url: str) -> str | None:
+    """Why a PostgreSQL URL cannot be read as its owner meant, or None if it can.
+
+    A password holding "/", "?" or "#" ends the host part early for every URL parser, and then
+    shows up in pieces where the host or port should be; a bare "%" is decoded into something
+    else. ("@" and ":" are read right: parsers split at the last "@" and the first ":".) What
+    counts is everything between "://" and the last "@": the message never repeats it.
+    """
+    found, rest = url.partition("://")[1:]
+    if not found or "@" not in rest:
+        return None
+    userinfo = rest.rpartition("@")[0]
+    password = userinfo.partition(":")[2]
+    return NOT_PERCENT_ENCODED if _USERINFO_BREAKERS.search(password) else None

@@ -7,12 +7,14 @@ answering fails the record (which the caller logs) instead of piling up work.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
 import asyncpg
 
+from bot.storage import StoreError, database_url_problem
 from bot.storage.sql import SqlStore, Transaction
 
 CONNECT_TIMEOUT = 10.0
@@ -46,14 +48,21 @@ class PostgresStore(SqlStore):
         self._pool: Any = pool
 
     @classmethod
-    async def open(cls, url: str) -> PostgresStore:
-        """Connect a small pool and apply pending migrations."""
+    async def open(cls, url: str, *, command_timeout: float = COMMAND_TIMEOUT) -> PostgresStore:
+        """Connect a small pool and apply pending migrations.
+
+        A URL whose password would be misread is refused first: asyncpg's own error would show
+        pieces of it. `command_timeout` is how long one statement may take.
+        """
+        problem = database_url_problem(url)
+        if problem is not None:
+            raise StoreError(problem)
         pool = await asyncpg.create_pool(
             url,
             min_size=1,
             max_size=POOL_SIZE,
             timeout=CONNECT_TIMEOUT,
-            command_timeout=COMMAND_TIMEOUT,
+            command_timeout=command_timeout,
         )
         try:
             store = cls(pool)
@@ -81,7 +90,11 @@ class PostgresStore(SqlStore):
         return self._transaction(exclusive)
 
     async def close(self) -> None:
-        """Close the pool; safe to call twice."""
+        """Close the pool (cut it off if the server does not answer); safe to call twice."""
         pool, self._pool = self._pool, None
-        if pool is not None:
-            await pool.close()
+        if pool is None:
+            return
+        try:
+            await asyncio.wait_for(pool.close(), CONNECT_TIMEOUT)
+        except (TimeoutError, OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
+            pool.terminate()  # a server that stopped answering must not hold up the stop
