@@ -3,9 +3,10 @@
 - `question()` is called after the answer has been sent; it queues the record and returns at once.
   One background writer takes what has queued up in batches: a store that can
   (`SqlStore.record_questions`) writes a batch in one transaction, any other one record at a
-  time. If the store is missing, down, full or too far behind, the record is dropped and logged
-  (and counted in `concierge_records_dropped` / `concierge_errors{where="store"}`); while it is
-  behind, one warning every DROPPED_WARNING_SECONDS says how many were dropped.
+  time. If the store is missing, down, full or too far behind, the record is dropped and counted
+  (`concierge_records_dropped` / `concierge_errors{where="store"}`). The log says so without a
+  flood (`bot.storage.outage`): one line when the store starts failing, a summary a minute, one
+  line when it works again; while it is behind, one warning every DROPPED_WARNING_SECONDS.
 - `vote()` is awaited: the caller acknowledges a vote only after it is committed, so a vote a
   person was thanked for survives a crash. It raises `StoreUnavailable` when it cannot commit.
 - The store is opened at start (the bot waits for it a moment, never longer); if that fails it is
@@ -34,6 +35,7 @@ from bot.storage import (
     VoteChange,
     utcnow,
 )
+from bot.storage.outage import OutageLog, failure_reason
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +79,7 @@ class Recorder:
         self._closed = False
         self._unreported_drops = 0
         self._drops_reported_at = float("-inf")
+        self._outage = OutageLog(log)
 
     @property
     def store(self) -> Store | None:
@@ -107,6 +110,7 @@ class Recorder:
         assert self._opener is not None  # noqa: S101 - started only with an opener
         delay = RETRY_FIRST_SECONDS
         failures = 0
+        reported_at = 0.0
         while self._store is None:
             try:
                 store = await self._opener()
@@ -114,8 +118,22 @@ class Recorder:
                 failures += 1
                 self._metrics.error("store")
                 if failures == 1:
-                    log.error("cannot open the store (%s); answering without recording", error)
-                log.warning("next try to open the store in %.0f s", delay)
+                    reported_at = time.monotonic()
+                    log.error(
+                        "cannot open the store (%s); answering without recording, and trying "
+                        "again in %.0f s, then less and less often (up to every %.0f s)",
+                        failure_reason(error),
+                        delay,
+                        RETRY_MAX_SECONDS,
+                    )
+                elif time.monotonic() - reported_at >= RETRY_MAX_SECONDS:
+                    reported_at = time.monotonic()
+                    log.warning(
+                        "still cannot open the store after %d tries (%s); next try in %.0f s",
+                        failures,
+                        failure_reason(error),
+                        delay,
+                    )
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, RETRY_MAX_SECONDS)
                 continue
@@ -140,9 +158,10 @@ class Recorder:
         try:
             removed = await store.purge(before=utcnow() - self._retention)
         except Exception as error:
-            log.warning("could not delete expired records: %s", error)
+            self._outage.failed("purge", error)
             self._metrics.error("store")
             return 0
+        self._outage.succeeded()
         if removed:
             log.info("deleted %d records older than %s", removed, self._retention)
         return removed
@@ -209,14 +228,15 @@ class Recorder:
         try:
             await write
         except Exception as error:
-            what = "a question" if records == 1 else f"{records} questions"
-            log.warning("could not record %s: %s", what, error)
+            self._outage.failed("question", error, records)
             self._metrics.error("store")
             self._metrics.records_dropped.inc(records)
+            return
+        self._outage.succeeded()
 
     async def vote(self, vote: Vote) -> VoteChange:
         """Store a vote and return once it is committed; StoreUnavailable if it cannot be."""
-        change = await self._call(lambda store: store.record_vote(vote), "a vote")
+        change = await self._call(lambda store: store.record_vote(vote), "vote")
         self._metrics.votes.labels("helpful" if vote.helpful else "not_helpful").inc()
         return change
 
@@ -227,22 +247,24 @@ class Recorder:
             found = await store.gaps(guild_id=guild_id, limit=limit, offset=offset)
             return found, await store.count_gaps(guild_id=guild_id)
 
-        return await self._call(page, "the gaps")
+        return await self._call(page, "read")
 
     async def stats(self, *, guild_id: int | None) -> Stats:
         """Questions by outcome and feedback per entry."""
-        return await self._call(lambda store: store.stats(guild_id=guild_id), "the stats")
+        return await self._call(lambda store: store.stats(guild_id=guild_id), "read")
 
-    async def _call(self, action: Callable[[Store], Awaitable[T]], what: str) -> T:
+    async def _call(self, action: Callable[[Store], Awaitable[T]], kind: str) -> T:
         store = self._store
         if store is None:
             raise StoreUnavailable("the store is not open")
         try:
-            return await action(store)
+            result = await action(store)
         except Exception as error:
-            log.warning("store failed on %s: %s", what, error, exc_info=error)
+            self._outage.failed(kind, error)
             self._metrics.error("store")
-            raise StoreUnavailable(str(error)) from error
+            raise StoreUnavailable(failure_reason(error)) from error
+        self._outage.succeeded()
+        return result
 
     async def drain(self, timeout: float = CLOSE_TIMEOUT_SECONDS) -> None:
         """Wait (up to `timeout`) for the records queued and being written."""

@@ -4,6 +4,8 @@ records it could not take; the storage settings keep their password out of messa
 from __future__ import annotations
 
 import asyncio
+import logging
+import sqlite3
 import time
 from pathlib import Path
 
@@ -14,6 +16,7 @@ from bot.config import ConfigError, StorageSettings, load_settings
 from bot.metrics import Metrics
 from bot.recorder import Recorder
 from bot.storage import AskedQuestion, StoreUnavailable, Vote
+from bot.storage.outage import OutageLog, failure_reason
 from bot.storage.sqlite import SqliteStore
 
 
@@ -187,3 +190,73 @@ def test_storage_settings_from_the_environment(variable: str, value: str, expect
 def test_retention_must_be_a_day_to_ten_years(days: str):
     with pytest.raises(ConfigError, match="between 1 and 3650"):
         load_settings(None, {"CONCIERGE_STORAGE_RETENTION_DAYS": days})
+
+
+# --- what the log says while the store fails ------------------------------------------------------
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.mark.parametrize(
+    ("error", "reason"),
+    [
+        (TimeoutError(), "timed out (TimeoutError)"),
+        (OSError(28, "No space left on device"), "[Errno 28] No space left on device"),
+        (sqlite3.OperationalError("database is locked"), "database is locked"),
+        (ConnectionResetError(), "ConnectionResetError"),
+        (
+            OSError("cannot connect to postgresql://u:p/ss@w?rd@db.example:5432/concierge"),
+            "cannot connect to postgresql://[REDACTED]@db.example:5432/concierge",
+        ),
+    ],
+)
+def test_a_failure_reason_is_never_empty_and_never_shows_a_url_password(error, reason):
+    assert failure_reason(error) == reason
+
+
+@pytest.mark.parametrize(
+    ("error", "traceback"),
+    [
+        (sqlite3.OperationalError("attempt to write a readonly database"), False),
+        (OSError(28, "No space left on device"), False),
+        (TimeoutError(), False),
+        (ConnectionRefusedError(111, "Connect call failed"), False),
+        (TypeError("a bug in Concierge"), True),
+    ],
+)
+def test_only_an_unexpected_failure_is_logged_with_its_traceback(error, traceback, caplog):
+    outage = OutageLog(logging.getLogger("bot.recorder"))
+    with caplog.at_level(logging.INFO, logger="bot.recorder"):
+        outage.failed("question", error)
+
+    [line] = caplog.records
+    assert bool(line.exc_info) is traceback
+
+
+def test_a_long_outage_is_one_line_a_minute_then_one_when_it_is_over(caplog):
+    clock = Clock()
+    outage = OutageLog(logging.getLogger("bot.recorder"), interval=60, clock=clock)
+    with caplog.at_level(logging.INFO, logger="bot.recorder"):
+        for n in range(300):  # one failure every half second: two and a half minutes
+            clock.now = n * 0.5
+            outage.failed("vote" if n % 10 == 0 else "question", OSError("disk full"))
+        clock.now = 150
+        outage.succeeded()
+        outage.succeeded()
+
+    lines = [r.getMessage() for r in caplog.records]
+    assert len(lines) == 4
+    assert lines[0].startswith("the store is failing: disk full (1 vote not saved)")
+    assert lines[1].startswith("the store is still failing: 108 questions not recorded, 12 votes")
+    assert "in the last 60 s (disk full (×120))" in lines[1]
+    assert lines[2].startswith("the store is still failing: 108 questions")
+    assert lines[3] == (
+        "the store works again after 150 s of failures: "
+        "270 questions not recorded, 30 votes not saved in all"
+    )

@@ -300,7 +300,7 @@ async def test_a_failing_store_costs_the_record_never_the_answer(
     replies = [m for m in world.channel.history() if m.author.id == world.bot.user.id]
     assert replies[-1].embeds[0].title == "Who directs Ballerina?"
     assert replies[-2].content.startswith(render.DONT_KNOW)
-    assert "could not record a question" in caplog.text
+    assert "the store is failing" in caplog.text
     assert sample(world.bot, "concierge_errors_total", where="store") == 2
     assert sample(world.bot, "concierge_records_dropped_total") == 2
 

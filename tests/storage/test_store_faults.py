@@ -1,19 +1,24 @@
-"""Faults of the database under the store: a concurrent writer, a deleted or replaced file."""
+"""Faults under the store: a concurrent writer, a deleted or replaced file, an outage."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import sqlite3
 import time
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import asyncpg
 import pytest
 
 from bot.config import StorageSettings
-from bot.storage import AskedQuestion, StoreUnavailable, Vote, VoteChange, open_store
+from bot.metrics import Metrics
+from bot.recorder import Recorder
+from bot.storage import AskedQuestion, Store, StoreUnavailable, Vote, VoteChange, open_store
+from bot.storage.postgres import PostgresStore
 from bot.storage.sqlite import SqliteStore
 
 GUILD = 111
@@ -148,3 +153,82 @@ async def test_a_vote_written_into_a_file_deleted_meanwhile_is_not_reported_kept
     assert await store.record_vote(vote(1)) is VoteChange.NEW  # into the new file, kept
     await store.close()
     assert votes_in(path) == 1
+
+
+# --- an outage: a few lines, not one a record ----------------------------------------------------
+
+
+@contextlib.asynccontextmanager
+async def locked_out(settings: StorageSettings, backend: str) -> AsyncIterator[None]:
+    """Another process holds the write lock until the block ends."""
+    if backend == "sqlite":
+        other = sqlite3.connect(settings.sqlite_path, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+        return
+    other = await asyncpg.connect(settings.database_url)
+    try:
+        async with other.transaction():
+            await other.execute("LOCK TABLE question_counts, gaps, votes IN ACCESS EXCLUSIVE MODE")
+            yield
+    finally:
+        await other.close()
+
+
+async def open_impatient(settings: StorageSettings, backend: str) -> Store:
+    """The store, giving up on a lock at once (SQLite) or after 1 ms (PostgreSQL)."""
+    if backend == "sqlite":
+        return await SqliteStore.open(settings.sqlite_path, busy_timeout_ms=0)
+    # asyncpg passes query parameters it does not know to the server as settings.
+    return await PostgresStore.open(f"{settings.database_url}&lock_timeout=1")
+
+
+async def test_an_outage_of_200_failures_is_three_lines_at_most_with_the_reason(
+    storage_settings: StorageSettings, backend: str, caplog: pytest.LogCaptureFixture
+):
+    store = await open_impatient(storage_settings, backend)
+    recorder = Recorder(store, Metrics())
+    try:
+        with caplog.at_level(logging.INFO):
+            async with locked_out(storage_settings, backend):
+                for n in range(190):
+                    recorder.question(gap(f"question {n}"))
+                    await recorder.drain()
+                for n in range(10):
+                    with pytest.raises(StoreUnavailable):
+                        await recorder.vote(vote(n))
+            recorder.question(gap("after the outage"))
+            await recorder.drain()
+        assert [g.question for g in await store.gaps()] == ["after the outage"]
+    finally:
+        await recorder.close()
+        await store.close()
+
+    lines = [r for r in caplog.records if r.name.startswith("bot")]
+    assert 2 <= len(lines) <= 3, [r.getMessage() for r in lines]
+    assert not any(r.exc_info or r.exc_text for r in lines)
+    reason = "database is locked" if backend == "sqlite" else "canceling statement due to lock"
+    assert reason in lines[0].getMessage()
+    assert "works again" in lines[-1].getMessage()
+    assert "190 questions not recorded, 10 votes not saved" in lines[-1].getMessage()
+
+
+async def test_a_statement_that_times_out_is_logged_with_that_reason(settings_for, caplog):
+    settings = await settings_for("postgres")
+    store = await PostgresStore.open(settings.database_url, command_timeout=0.5)
+    recorder = Recorder(store, Metrics())
+    try:
+        with caplog.at_level(logging.INFO):
+            async with locked_out(settings, "postgres"):
+                recorder.question(gap("a question"))
+                await recorder.drain()
+    finally:
+        await recorder.close()
+        await store.close()
+
+    [line] = [r.getMessage() for r in caplog.records if r.name.startswith("bot")]
+    assert "the store is failing: timed out (TimeoutError) (1 question not recorded)" in line
