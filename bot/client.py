@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -223,6 +224,10 @@ class ConciergeBot(commands.Bot):
         by the bot); with neither, nothing is recorded. Reloads read `data_dir` (by default
         `knowledge.data_dir`).
         """
+        # Concierge is text-only and never joins a voice channel: discord.py's warnings on every
+        # start that the voice libraries (PyNaCl, davey) are missing are nothing to act on.
+        discord.VoiceClient.warn_nacl = False
+        discord.VoiceClient.warn_dave = False
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=discord.Intents.default(),
@@ -240,6 +245,7 @@ class ConciergeBot(commands.Bot):
         self.extension_names = tuple(extensions)
         self.sync_dev_guild = sync_dev_guild
         self._gateway_up = False
+        self._down_since: float | None = time.time()  # not connected yet: since the start
         self.metrics = metrics or Metrics()
         self.metrics.observe(self)
         self.recorder = Recorder(
@@ -282,22 +288,29 @@ class ConciergeBot(commands.Bot):
         log.exception("event handler %s failed", event_method)
         self.metrics.error("event")
 
+    def _connected(self, up: bool) -> None:
+        if up:
+            self._down_since = None
+        elif self._down_since is None:
+            self._down_since = time.time()
+        self._gateway_up = up
+
     async def on_connect(self) -> None:
         """The gateway connection is up."""
-        self._gateway_up = True
+        self._connected(True)
 
     async def on_resumed(self) -> None:
         """The gateway session was resumed."""
-        self._gateway_up = True
+        self._connected(True)
         FRAME_STRIKES.clear()
 
     async def on_disconnect(self) -> None:
         """The gateway connection dropped; discord.py reconnects on its own."""
-        self._gateway_up = False
+        self._connected(False)
 
     async def on_ready(self) -> None:
         """Log who we are and where."""
-        self._gateway_up = True
+        self._connected(True)
         FRAME_STRIKES.clear()
         log.info(
             "ready as %s (id %s) in %d servers, knowing %d entries",
@@ -312,6 +325,12 @@ class ConciergeBot(commands.Bot):
         return (
             bool(self.kb.entries) and self._gateway_up and self.is_ready() and not self.is_closed()
         )
+
+    def unhealthy_since(self) -> float | None:
+        """Since when (time.time()) the bot has not been connected; None while it is healthy."""
+        if self.is_healthy():
+            return None
+        return self._down_since if self._down_since is not None else time.time()
 
     @property
     def match_settings(self) -> MatchSettings:
@@ -361,7 +380,7 @@ class ConciergeBot(commands.Bot):
         so nothing answers our close with discord.py's resumable 4000); the handlers already
         running can still reply, then `close` ends the rest.
         """
-        self._gateway_up = False
+        self._connected(False)
         if self.ws is not None:
             await self.ws.close(code=1000)
 
@@ -392,7 +411,7 @@ class ShardedConciergeBot(ConciergeBot, commands.AutoShardedBot):
 
     async def stop_reading(self) -> None:
         """Take no new events: close every shard's connection with 1000 (each stops reading)."""
-        self._gateway_up = False
+        self._connected(False)
         for shard in self.shards.values():
             if not shard.is_closed():
                 await shard.disconnect()

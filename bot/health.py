@@ -3,12 +3,17 @@
 The Discord adapter starts it with a callable that reports whether the gateway is connected and
 the knowledge base loaded; the container's HEALTHCHECK (`python -m bot health`) asks it. Given a
 metrics callable, it also serves `GET /metrics` (Prometheus text) from the same address.
+
+Every answer of `/healthz` carries the `X-Concierge-Health` header, so that `python -m bot health`
+can tell the bot from another program on the same port; a 503 says since when (UTC, ISO 8601) in
+`X-Concierge-Unhealthy-Since` and in its text.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 from aiohttp import web
 
@@ -19,6 +24,8 @@ log = logging.getLogger(__name__)
 
 HEALTH_PATH = "/healthz"
 METRICS_PATH = "/metrics"
+HEALTH_HEADER = "X-Concierge-Health"
+SINCE_HEADER = "X-Concierge-Unhealthy-Since"
 
 
 class HealthServer:
@@ -30,11 +37,16 @@ class HealthServer:
         is_healthy: Callable[[], bool],
         *,
         metrics: Callable[[], bytes] | None = None,
+        unhealthy_since: Callable[[], float | None] | None = None,
     ) -> None:
-        """Remember where to listen and whom to ask; nothing listens until `start`."""
+        """Remember where to listen and whom to ask; nothing listens until `start`.
+
+        `unhealthy_since` gives the time (time.time()) since which the bot has been unhealthy.
+        """
         self.host, self._port = split_address(address)
         self._is_healthy = is_healthy
         self._metrics = metrics
+        self._unhealthy_since = unhealthy_since
         self._runner: web.AppRunner | None = None
 
     @property
@@ -55,8 +67,26 @@ class HealthServer:
             log.exception("health check callback failed")
             healthy = False
         if healthy:
-            return web.Response(text="ok\n")
-        return web.Response(status=503, text="unhealthy\n")
+            return web.Response(text="ok\n", headers={HEALTH_HEADER: "ok"})
+        headers = {HEALTH_HEADER: "unhealthy"}
+        text = "unhealthy: not connected to Discord"
+        since = self._since()
+        if since is not None:
+            headers[SINCE_HEADER] = since
+            text += f" since {since}"
+        return web.Response(status=503, text=text + "\n", headers=headers)
+
+    def _since(self) -> str | None:
+        if self._unhealthy_since is None:
+            return None
+        try:
+            since = self._unhealthy_since()
+        except Exception:
+            log.exception("health check callback failed")
+            return None
+        if since is None:
+            return None
+        return datetime.fromtimestamp(since, tz=UTC).isoformat(timespec="seconds")
 
     async def _metrics_text(self, request: web.Request) -> web.Response:
         assert self._metrics is not None  # noqa: S101 - the route exists only with a callable

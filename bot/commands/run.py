@@ -10,24 +10,24 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import errno
 import gc
 import logging
 import os
 import re
 import signal
-import sys
 import urllib.parse
 from functools import partial
 from pathlib import Path
 
-import aiohttp
 import discord
 import yarl
 
 from bot.client import DRAIN_SECONDS, ConciergeBot, create_bot
-from bot.commands._engine import data_dir_for, load_or_report
-from bot.config import ConfigError, Settings, load_settings, load_token
-from bot.core import Engine, KnowledgeBase
+from bot.commands._engine import data_dir_for, missing_data_dir
+from bot.commands._failures import debugging, explain, report
+from bot.config import ConfigError, Settings, env_name, load_settings, load_token
+from bot.core import Engine, KnowledgeBase, KnowledgeBaseError, load_knowledge_base
 from bot.health import HealthServer
 from bot.logging_setup import configure_logging, protect_secret
 from bot.storage import describe, open_store
@@ -35,6 +35,8 @@ from bot.storage import describe, open_store
 HELP = "run the Discord bot until stopped (token from DISCORD_TOKEN or discord.token_file)"
 API_VERSION = 10
 GC_YOUNG_THRESHOLD = 7000  # allocations between young-generation collections (default 700)
+LOGIN_TIMEOUT = 60.0  # seconds the HTTP log-in may take before the bot gives up
+HEALTH_ADDRESS_ENV = env_name("health", "address")
 OPEN_FILES_WITHOUT_LIMIT = 65536  # the soft limit asked for when the hard limit is unlimited
 
 log = logging.getLogger(__name__)
@@ -69,18 +71,22 @@ def use_discord_endpoints(api_base_url: str, gateway_url: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Start the bot; 0 after a clean stop, 2 for a configuration problem, 1 for anything else."""
+    """Start the bot; 0 after a clean stop, 2 for a configuration problem, 1 for anything else.
+
+    Once logging is set up, every failure is reported through it (one JSON line in JSON mode).
+    """
     config = getattr(args, "config", None)
     try:
         settings = load_settings(Path(config) if config else None, os.environ)
     except ConfigError as error:
-        print(f"error: {error}", file=sys.stderr)
+        report(str(error), settings=None, debug=debugging(args, None))
         return 2
     configure_logging(settings.logging)
+    debug = debugging(args, settings)
     try:
         token = load_token(settings, os.environ)
     except ConfigError as error:
-        print(f"error: {error}", file=sys.stderr)
+        report(str(error), settings=settings, debug=debug)
         return 2
     protect_secret(token)
     if settings.storage.database_url:
@@ -88,7 +94,7 @@ def run(args: argparse.Namespace) -> int:
         protect_secret(urllib.parse.unquote(password or ""))
         protect_secret(password or "")
     data_dir = data_dir_for(args, settings)
-    kb = load_or_report(args, settings)
+    kb = load_knowledge(args, settings, debug)
     if kb is None:
         return 1
     engine = Engine(kb, settings.answer)
@@ -96,7 +102,23 @@ def run(args: argparse.Namespace) -> int:
     use_discord_endpoints(settings.discord.api_base_url, settings.discord.gateway_url)
     raise_open_file_limit()
     settle_garbage_collection()
-    return asyncio.run(serve(settings, kb, engine, token, data_dir))
+    return asyncio.run(serve(settings, kb, engine, token, data_dir, debug=debug))
+
+
+def load_knowledge(
+    args: argparse.Namespace, settings: Settings, debug: bool
+) -> KnowledgeBase | None:
+    """The knowledge base, or None after reporting why (through the log, as configured)."""
+    missing = missing_data_dir(args, settings)
+    if missing is not None:
+        report(missing, settings=settings, debug=debug)
+        return None
+    data_dir = data_dir_for(args, settings)
+    try:
+        return load_knowledge_base(data_dir)
+    except KnowledgeBaseError as error:
+        report(f"{data_dir}: {error}", settings=settings, debug=debug)
+        return None
 
 
 def raise_open_file_limit() -> None:
@@ -139,7 +161,13 @@ def settle_garbage_collection() -> None:
 
 
 async def serve(
-    settings: Settings, kb: KnowledgeBase, engine: Engine, token: str, data_dir: Path | None = None
+    settings: Settings,
+    kb: KnowledgeBase,
+    engine: Engine,
+    token: str,
+    data_dir: Path | None = None,
+    *,
+    debug: bool = False,
 ) -> int:
     """Run the bot (and its health endpoint) until a signal asks us to stop; SIGHUP reloads."""
     stop = asyncio.Event()
@@ -157,9 +185,12 @@ async def serve(
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(hangup, bot.reloader.request, "SIGHUP")
             signals += (hangup,)
+    address = settings.health.address
     health = (
-        HealthServer(settings.health.address, bot.is_healthy, metrics=bot.metrics.render)
-        if settings.health.address
+        HealthServer(
+            address, bot.is_healthy, metrics=bot.metrics.render, unhealthy_since=bot.unhealthy_since
+        )
+        if address
         else None
     )
     try:
@@ -167,9 +198,9 @@ async def serve(
             try:
                 await health.start()
             except OSError as error:
-                print(f"error: cannot start the health endpoint: {error}", file=sys.stderr)
+                report(health_port_problem(address, error), settings=settings, debug=debug)
                 return 1
-        return await _run_until_stopped(bot, token, stop)
+        return await _run_until_stopped(bot, token, stop, settings, debug)
     finally:
         if health is not None:
             await health.stop()
@@ -178,8 +209,27 @@ async def serve(
                 loop.remove_signal_handler(number)
 
 
-async def _run_until_stopped(bot: ConciergeBot, token: str, stop: asyncio.Event) -> int:
+def health_port_problem(address: str, error: OSError) -> str:
+    """Why the health endpoint cannot listen on `address`, and the setting that moves it."""
+    reason = error.strerror or str(error)
+    if error.errno == errno.EADDRINUSE:
+        reason = "the address is already in use (another program, or another bot, listens there)"
+    return (
+        f"cannot serve the health endpoint on {address}: {reason}; set health.address "
+        f'(or {HEALTH_ADDRESS_ENV}) to another HOST:PORT, or to "" to turn the endpoint off'
+    )
+
+
+async def _run_until_stopped(
+    bot: ConciergeBot, token: str, stop: asyncio.Event, settings: Settings, debug: bool
+) -> int:
     """`async with bot: await bot.start(token)`, closing the bot when `stop` is set."""
+
+    async def start() -> None:
+        # discord.py gives HTTP requests no deadline: a network that swallows packets would
+        # keep the log-in waiting for ever, with nothing said.
+        await asyncio.wait_for(bot.login(token), LOGIN_TIMEOUT)
+        await bot.connect()
 
     async def close_on_stop(gateway: asyncio.Task[None]) -> None:
         await stop.wait()
@@ -201,7 +251,7 @@ async def _run_until_stopped(bot: ConciergeBot, token: str, stop: asyncio.Event)
 
     try:
         async with bot:
-            gateway = asyncio.create_task(bot.start(token), name="gateway")
+            gateway = asyncio.create_task(start(), name="gateway")
             closer = asyncio.create_task(close_on_stop(gateway))
             try:
                 await gateway
@@ -213,19 +263,14 @@ async def _run_until_stopped(bot: ConciergeBot, token: str, stop: asyncio.Event)
                     await asyncio.gather(closer, return_exceptions=True)
                 else:
                     closer.cancel()
-    except discord.LoginFailure:
-        print("error: Discord rejected the token (401): check DISCORD_TOKEN", file=sys.stderr)
-        return 1
-    except discord.PrivilegedIntentsRequired:
-        print("error: Discord asks for a privileged intent this bot never uses", file=sys.stderr)
-        return 1
-    except (discord.DiscordException, aiohttp.ClientError, OSError) as error:
-        if stop.is_set():
-            return 0
-        print(f"error: lost the connection to Discord: {error}", file=sys.stderr)
-        return 1
-    except Exception:
-        log.exception("the bot stopped on an unexpected error")
+    except Exception as error:
+        message = explain(error)
+        if message is None:
+            log.exception("the bot stopped on an unexpected error")
+            return 1
+        if stop.is_set() and not isinstance(error, discord.LoginFailure):
+            return 0  # the connection failed as we were stopping anyway
+        report(message, settings=settings, debug=debug)
         return 1
     log.info("stopped")
     return 0

@@ -12,19 +12,21 @@ import argparse
 import asyncio
 import logging
 import os
-import sys
 from pathlib import Path
 
 import discord
 
 from bot.client import ConciergeBot, create_bot
-from bot.commands._engine import load_or_report
-from bot.commands.run import use_discord_endpoints
+from bot.commands._failures import NETWORK_ADVICE, debugging, explain, report
+from bot.commands.run import load_knowledge, use_discord_endpoints
 from bot.config import ConfigError, Settings, load_settings, load_token
 from bot.core import Engine
 from bot.logging_setup import configure_logging, protect_secret
 
 HELP = "register the slash commands with Discord (one server with --guild ID, else globally)"
+
+SYNC_TIMEOUT = 60.0  # seconds for the log-in and the upload together
+MAX_RATE_LIMIT_WAIT = 30.0  # seconds of rate limit worth waiting for (discord.py's minimum)
 
 log = logging.getLogger(__name__)
 
@@ -69,30 +71,49 @@ async def sync_commands(
 
 
 def run(args: argparse.Namespace) -> int:
-    """Sync and print what was synced; 2 for a configuration problem, 1 if Discord refused."""
+    """Sync and print what was synced; 2 for a configuration problem, 1 if it failed.
+
+    A failure to reach Discord or a refusal is one line saying what to do; --debug adds the
+    traceback.
+    """
     config = getattr(args, "config", None)
+    settings = None
     try:
         settings = load_settings(Path(config) if config else None, os.environ)
         configure_logging(settings.logging)
         token = load_token(settings, os.environ)
     except ConfigError as error:
-        print(f"error: {error}", file=sys.stderr)
+        report(str(error), settings=settings, debug=debugging(args, settings))
         return 2
+    debug = debugging(args, settings)
     protect_secret(token)
-    kb = load_or_report(args, settings)
+    kb = load_knowledge(args, settings, debug)
     if kb is None:
         return 1
     use_discord_endpoints(settings.discord.api_base_url, settings.discord.gateway_url)
-    bot = create_bot(settings, kb, Engine(kb, settings.answer), sync_dev_guild=False)
+    # A long rate limit (a ban of minutes or hours) fails at once instead of waiting it out.
+    bot = create_bot(
+        settings,
+        kb,
+        Engine(kb, settings.answer),
+        sync_dev_guild=False,
+        max_ratelimit_timeout=MAX_RATE_LIMIT_WAIT,
+    )
     guild_id = target_guild(args, settings)
     where = f"server {guild_id}" if guild_id else "all servers (global)"
     try:
-        names = asyncio.run(sync_commands(bot, token, guild_id, args.clear))
-    except discord.LoginFailure:
-        print("error: Discord rejected the token (401): check DISCORD_TOKEN", file=sys.stderr)
-        return 1
-    except discord.HTTPException as error:
-        print(f"error: Discord refused the sync for {where}: {error}", file=sys.stderr)
+        names = asyncio.run(
+            asyncio.wait_for(sync_commands(bot, token, guild_id, args.clear), SYNC_TIMEOUT)
+        )
+    except Exception as error:
+        message = explain(error)
+        if message is None:
+            raise  # not an expected failure: the command line shows it as a bug
+        if isinstance(error, TimeoutError):
+            message = f"the sync did not finish within {SYNC_TIMEOUT:.0f} s: {NETWORK_ADVICE}"
+        if isinstance(error, discord.Forbidden) and guild_id:
+            message += f"; is the bot in server {guild_id}?"
+        report(f"cannot sync the commands to {where}: {message}", settings=settings, debug=debug)
         return 1
     if args.clear:
         print(f"removed the commands from {where}")

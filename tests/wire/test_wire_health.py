@@ -13,6 +13,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from bot.commands import health as health_command
 from tests.fakediscord import FakeConfig, FakeDiscord, start_bot, wait_ready
 
 HEARTBEAT_MS = 1000
@@ -75,6 +76,9 @@ def test_healthz_flips_with_the_gateway_connection(workdir: Path):
         first.stop()  # Discord is gone: the connection drops and reconnecting fails
         wait_for_status(healthz, 503)
         assert "concierge_healthy 0.0" in get(metrics)[1]
+        healthy, said = health_command.check(healthz)
+        assert not healthy
+        assert said.startswith("the bot is running but not connected to Discord (since ")
         assert bot.process.poll() is None, "the bot keeps running while Discord is away"
 
         second = FakeDiscord(config).start()  # Discord is back, at the same address

@@ -41,6 +41,12 @@ def test_identifies_with_the_intents_it_needs_and_no_privileged_one(
     assert "shard" not in data
 
 
+def test_starts_without_warning_about_voice_libraries_a_text_bot_never_uses(bot: BotProcess):
+    output = bot.wait_for_output("ready as", timeout=10)
+    assert "voice will NOT be supported" not in output
+    assert "PyNaCl" not in output and "davey" not in output
+
+
 def test_heartbeats_carry_the_last_sequence_and_are_acknowledged(
     fake: FakeDiscord, bot: BotProcess
 ):
