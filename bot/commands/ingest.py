@@ -9,7 +9,6 @@ with the rest of the data directory, before anything is written; one bad input a
 from __future__ import annotations
 
 import argparse
-import inspect
 import os
 import shlex
 import sys
@@ -351,21 +350,13 @@ def _make(job: Job, header: list[str], timeout: float) -> Made:
     title = job.title or found_title or _title_from_name(job.origin)
     source_id = job.source_id or slugify(title, SOURCE_ID_LIMIT) or "source"
     try:
-        article = _parse(text, source_id=source_id, title=title, kind=job.kind, fmt=fmt)
+        article = ingest_article(text, source_id=source_id, title=title, kind=job.kind, fmt=fmt)
     except ValueError as error:
         raise IngestError(f"{job.origin}: {error}") from None
     if not article.entries:
         raise IngestError(f"{job.origin}: has no text to make entries from")
     url = job.origin if webpage.is_url(job.origin) else None
     return Made(job, article, render_yaml(article, header, url))
-
-
-def _parse(text: str, *, source_id: str, title: str, kind: str, fmt: str) -> IngestedArticle:
-    # The parser takes `fmt` from its rewrite on; until then it guesses the format itself.
-    if "fmt" in inspect.signature(ingest_article).parameters:
-        call: Any = ingest_article
-        return call(text, source_id=source_id, title=title, kind=kind, fmt=fmt)  # type: ignore[no-any-return]
-    return ingest_article(text, source_id=source_id, title=title, kind=kind)
 
 
 def _title_from_name(origin: str) -> str:
@@ -464,17 +455,14 @@ def _write(path: Path, text: str, shown: str) -> None:
 
 def _report(made: Made, where: str) -> None:
     article = made.article
-    entries = article.entries
-    faqs = sum(1 for entry in entries if entry.kind == "faq")
-    split = sum(1 for entry in entries if getattr(entry, "part", None) == 1)
-    groups = getattr(article, "groups", None)
-    if not isinstance(groups, int):
-        groups = len({entry.parent for entry in entries if entry.parent})
     for warning in article.warnings:
         print(f"warning: {made.job.origin}: {warning}", file=sys.stderr)
+    split = f"{article.split_answers} split answers"
+    if article.split_answers:
+        split += f" (in {article.split_parts} parts)"
     print(
-        f"{article.source_id}: {len(entries)} entries ({faqs} FAQ), {groups} groups, "
-        f"{split} split answers, {len(article.dropped)} dropped lines -> {where}",
+        f"{article.source_id}: {article.entry_count} entries ({article.faq_count} FAQ), "
+        f"{article.groups} groups, {split}, {article.dropped_count} dropped lines -> {where}",
         file=sys.stderr,
     )
 

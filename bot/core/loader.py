@@ -217,8 +217,42 @@ def _closest_hint(key: str, allowed: Iterable[str]) -> str:
 
 def _no_entry(what: str, entry_id: str, known: Iterable[str]) -> str:
     """`what`, with the closest existing id: the way back after a heading was renamed."""
-    match = _closest(entry_id, known, cutoff=0.4)
+    match = closest_id(entry_id, known)
     return f"{what}; closest: {match}" if match else what
+
+
+_ID_FILLER = frozenset("a an and the of in on to for is are faq".split())
+
+
+def closest_id(entry_id: str, known: Iterable[str]) -> str | None:
+    """The known id sharing most heading words with `entry_id`, else the most alike in spelling.
+
+    Words most ids share (the source's own id, like 'wick-ballerina') say nothing, so they don't
+    count; ties go to the id spelled most alike.
+    """
+    ids = sorted(set(known))
+    if not ids:
+        return None
+    counts: dict[str, int] = {}
+    for other in ids:
+        for word in set(other.split("-")):
+            counts[word] = counts.get(word, 0) + 1
+    common = {word for word, count in counts.items() if count > len(ids) / 2}
+
+    def words(text: str) -> set[str]:
+        return set(text.split("-")) - _ID_FILLER - common
+
+    wanted = words(entry_id)
+    best, best_score = None, (0.0, 0.0)
+    for other in ids:
+        have = words(other)
+        overlap = len(wanted & have) / len(wanted | have) if wanted & have else 0.0
+        score = (overlap, difflib.SequenceMatcher(None, entry_id, other).ratio())
+        if score > best_score:
+            best, best_score = other, score
+    if best_score[0] > 0 or best_score[1] >= 0.75:
+        return best
+    return None
 
 
 @dataclass(slots=True)

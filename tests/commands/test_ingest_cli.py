@@ -337,3 +337,89 @@ def test_a_bad_manifest_is_one_line_naming_it(data, capsys, body, expected):
 def test_without_a_manifest_ingest_all_says_where_it_looked(data, capsys):
     code, out, err = ingest(capsys, "--all", "--data", str(data))
     assert_refused(code, out, err, str(data / "sources.yaml"), "not found")
+
+
+# Another community's pages, as published --------------------------------------------------------
+
+FRANCHISE = REPO.parent / "shared" / "eval" / "franchise" / "sources"
+
+
+def folded(text: str) -> str:
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+
+@pytest.mark.skipif(not FRANCHISE.is_dir(), reason=f"the franchise kit is not at {FRANCHISE}")
+def test_the_franchise_pages_ingest_as_they_are_and_every_question_heading_is_a_faq(data, capsys):
+    (data / "sources.yaml").write_text("domains: [game]\n", encoding="utf-8")
+    pages = {
+        "cdda-faq": ("cdda-help-faq.md", "faq"),
+        "cdda-lore": ("cdda-lore-setting.md", "article"),
+    }
+    for source_id, (name, kind) in pages.items():
+        code, _, err = ingest(
+            capsys,
+            str(FRANCHISE / name),
+            "--id",
+            source_id,
+            "--kind",
+            kind,
+            "-o",
+            str(data / "sources" / f"{source_id}.yaml"),
+        )
+        assert code == 0, err
+    assert main(["check", "--data", str(data)]) == 0, capsys.readouterr().err
+
+    kb = load_knowledge_base(data)
+    faq_titles = [folded(entry.title) for entry in kb.entries if entry.kind == "faq"]
+    faq_page = (FRANCHISE / "cdda-help-faq.md").read_text(encoding="utf-8").splitlines()
+    questions = [line[3:] for line in faq_page if line.startswith("## ")]
+    for name, _ in pages.values():
+        lines = (FRANCHISE / name).read_text(encoding="utf-8").splitlines()
+        questions += [
+            line.lstrip("#").strip()
+            for line in lines
+            if line.startswith("#") and line.rstrip().endswith("?") and not line.startswith("# ")
+        ]
+    assert len(set(questions)) >= 14
+    for question in questions:  # a split answer's title goes on with "(1 of 2)"
+        assert any(title.startswith(folded(question)) for title in faq_titles), question
+
+
+FAQ_PAGE = """<html><head><title>Sourdough club</title></head><body>
+<nav><a href="/">Home</a></nav><main><h1>Sourdough FAQ</h1>
+<p>What members ask us most, answered by the club's bakers.</p>
+<h2>Starters</h2>
+<details><summary>Why is my starter not rising?</summary><p>It may be too cold; keep it warm.</p>
+</details>
+<details><summary>How often should I feed it?</summary><p>Once a day at room temperature.</p>
+</details>
+<h2>Baking</h2>
+<dl><dt>Why is my loaf flat?</dt><dd>The dough over-proofed, or the starter was weak.</dd>
+<dt>What does autolyse mean?</dt><dd>Resting flour and water before the salt goes in.</dd></dl>
+<h2>Troubleshooting</h2>
+<details><summary>Why does my bread taste sour?</summary>LONG</details>
+</main><footer>© the club</footer></body></html>"""
+
+
+def test_a_faq_web_page_keeps_every_question_and_splits_a_long_answer(data, capsys):
+    long_answer = "".join(f"<p>Reason {n}: " + "the longer it ferments, the sourer. " * 12 + "</p>"
+                          for n in range(1, 13))  # fmt: skip
+    page = FAQ_PAGE.replace("LONG", long_answer).encode()
+    target = data / "sources" / "club.yaml"
+    with serve({"/faq": Route(page)}) as site:
+        code, _, err = ingest(capsys, site.url("/faq"), "--kind", "faq", "-o", str(target))
+    assert code == 0, err
+    kb = load_knowledge_base(data)
+    faqs = [entry for entry in kb.entries if entry.kind == "faq"]
+    for question in (
+        "Why is my starter not rising?",
+        "How often should I feed it?",
+        "Why is my loaf flat?",
+        "What does autolyse mean?",
+    ):
+        assert [e.title for e in faqs].count(question) == 1, [e.title for e in faqs]
+    parts = [entry for entry in faqs if entry.title.startswith("Why does my bread taste sour?")]
+    assert len(parts) >= 2 and all(len(part.text) <= 4096 for part in parts)
+    assert parts[0].title.endswith(f"(1 of {len(parts)})") and parts[0].next == parts[1].id
+    assert f"1 split answers (in {len(parts)} parts)" in err
+    assert "Home" not in target.read_text(encoding="utf-8").split("\nentries:")[1]

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from bot.core import KnowledgeBaseError, load_knowledge_base
+from bot.core.loader import closest_id
 
 GOOD_SOURCE = """
 source: {id: demo, title: Demo Article, kind: feature}
@@ -177,7 +178,7 @@ def test_curation_mistakes_name_curation_yaml_its_line_and_the_closest_id(tmp_pa
     found = problems_of(tmp_path, {"sources/demo.yaml": GOOD_SOURCE, "curation.yaml": CURATION})
     assert sorted(found) == [
         "curation.yaml line 10, entry 'disagreements[1]', field 'entries': "
-        "names unknown entry 'demo-nope'; closest: demo-director",
+        "names unknown entry 'demo-nope'",  # nothing close enough to name
         "curation.yaml line 5, entry 'demo-director', field 'related': "
         "names unknown entry 'demo-faq-cats'; closest: demo-faq-cast",
         "curation.yaml line 6, entry 'demo-directr': names no entry in any source file; "
@@ -285,3 +286,24 @@ def test_without_a_manifest_there_are_no_domains(tmp_path):
 def test_manifest_problems_name_sources_yaml_and_the_line(tmp_path, manifest, expected):
     found = problems_of(tmp_path, {"s.yaml": GOOD_SOURCE, "sources.yaml": manifest})
     assert any(p.startswith("sources.yaml line ") and expected in p for p in found), found
+
+
+@pytest.mark.parametrize(
+    ("stale", "expected"),
+    [
+        ("wick-ballerina-cast", "wick-ballerina-cast-and-crew"),  # a heading that grew
+        ("wick-ballerina-the-director", "wick-ballerina-director-and-writers"),
+        ("wick-ballerina-relase-date", "wick-ballerina-release-date"),  # a typo
+        ("wick-ballerina-soundtrack", None),  # nothing like it: no guess
+    ],
+)
+def test_the_closest_id_shares_heading_words_not_just_the_source_prefix(stale, expected):
+    known = [
+        "wick-ballerina-introduction",
+        "wick-ballerina-cast-and-crew",
+        "wick-ballerina-director-and-writers",
+        "wick-ballerina-release-date",
+        "wick-ballerina-mentors-and-crossovers",
+        "review-2024-plot-overview",
+    ]
+    assert closest_id(stale, known) == expected
