@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from bot.commands._engine import DEBUG_HINT
 
 # Each module exposes HELP (one line), add_arguments(parser) and run(args) -> exit code.
-COMMANDS = ("ask", "check", "ingest", "run", "sync", "health", "gaps", "stats")
+COMMANDS = ("ask", "check", "ingest", "run", "sync", "health", "gaps", "stats", "suggestions")
 
 
 def add_global_options(parser: argparse.ArgumentParser, *, default: object) -> None:

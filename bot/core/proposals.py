@@ -212,6 +212,12 @@ def proposal_id(kind: str, *parts: str) -> str:
     return f"{kind[0]}-{digest}"
 
 
+def asking_part(engine: Engine, question: str) -> str:
+    """The part of a message that asks, without the chat around it."""
+    cleaned = clean_question(question, engine.settings.max_question_chars)
+    return read_message(cleaned).question or cleaned
+
+
 def as_alias(text: str) -> str:
     """A normalised question written as an alias: a capital first letter, a question mark."""
     text = " ".join(text.split())
@@ -296,7 +302,7 @@ def propose(
             continue  # the engine already answers every phrasing with that entry
         entry = engine.kb.get(entry_id)
         assert entry is not None  # noqa: S101 - checked above
-        alias = as_alias(missing[0].text)
+        alias = as_alias(asking_part(engine, missing[0].text))
         problem = alias_clash(engine.kb, entry_id, alias)
         fixed, changes = (
             (0, ())
