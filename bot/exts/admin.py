@@ -4,23 +4,26 @@ The group is guild-only and needs Manage Server by default (`default_permissions
 can change who sees it in Server Settings → Integrations. Because that setting can be changed,
 the bot checks Manage Server itself on every command and button too. `/concierge reload`
 reloads the knowledge base for every server, so `admin.reload_guild_ids` can keep it to some.
-Everything here answers privately.
+Everything here answers privately. What reads the store may be slow (a busy database, a locked
+file): it is acknowledged before Discord's 3 s deadline and answered when the store is done.
 """
 
 from __future__ import annotations
 
+import asyncio
 import io
 import logging
 import math
 import re
-from typing import TYPE_CHECKING, Any, cast
+from collections.abc import Awaitable
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
 from bot import reports
-from bot.storage import StoreUnavailable
+from bot.storage import Gap, StoreUnavailable
 from bot.views import Button, _safely, pager_button, send_private
 
 if TYPE_CHECKING:
@@ -28,11 +31,33 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+T = TypeVar("T")
+# Discord drops an interaction not answered within 3 s: a slower store gets a "thinking…" first.
+ACKNOWLEDGE_WITHIN_SECONDS = 2.0
+
 NEEDS_MANAGE_SERVER = "You need the **Manage Server** permission to use this."
 RELOAD_NOT_HERE = (
     "Reloading is not allowed from this server: the bot's owner keeps it to "
     "`admin.reload_guild_ids`."
 )
+
+
+async def within_deadline(
+    interaction: discord.Interaction[Any], work: Awaitable[T], *, update: bool = False
+) -> T:
+    """Await `work`; if it is still running near Discord's deadline, acknowledge first.
+
+    A command gets a private "thinking…" (its answer then follows it); a button press
+    (`update`) a silent deferral, and the answer then edits the message the button is on.
+    """
+    task = asyncio.ensure_future(work)
+    done, _ = await asyncio.wait({task}, timeout=ACKNOWLEDGE_WITHIN_SECONDS)
+    if not done and not interaction.response.is_done():
+        if update:
+            await interaction.response.defer()
+        else:
+            await interaction.response.defer(ephemeral=True, thinking=True)
+    return await task
 
 
 async def require_manager(interaction: discord.Interaction[Any]) -> bool:
@@ -96,7 +121,9 @@ class Admin(commands.GroupCog, group_name="concierge"):
         if not await require_manager(interaction):
             return
         try:
-            stats = await self.bot.recorder.stats(guild_id=interaction.guild_id)
+            stats = await within_deadline(
+                interaction, self.bot.recorder.stats(guild_id=interaction.guild_id)
+            )
         except StoreUnavailable:
             await send_private(interaction, content=reports.STORE_DOWN)
             return
@@ -110,15 +137,21 @@ async def show_gaps(interaction: discord.Interaction[Any], page: int, *, edit: b
     bot = cast("ConciergeBot", interaction.client)
     size = reports.GAPS_PAGE_SIZE
     guild_id = interaction.guild_id
-    try:
+
+    async def fetch(page: int) -> tuple[int, list[Gap], int]:
         gaps, total = await bot.recorder.gaps(guild_id=guild_id, limit=size, offset=page * size)
-        pages = max(1, math.ceil(total / size))
-        if page >= pages:
-            page = pages - 1
+        last = max(1, math.ceil(total / size)) - 1
+        if page > last:
+            page = last
             gaps, total = await bot.recorder.gaps(guild_id=guild_id, limit=size, offset=page * size)
+        return page, gaps, total
+
+    try:
+        page, gaps, total = await within_deadline(interaction, fetch(page), update=edit)
     except StoreUnavailable:
         await send_private(interaction, content=reports.STORE_DOWN)
         return
+    pages = max(1, math.ceil(total / size))
     embed = reports.gaps_embed(
         gaps,
         page=page,
@@ -130,7 +163,9 @@ async def show_gaps(interaction: discord.Interaction[Any], page: int, *, edit: b
     if pages > 1:
         view.add_item(GapsPageButton("prev", page, disabled=page == 0))
         view.add_item(GapsPageButton("next", page, disabled=page >= pages - 1))
-    if edit:
+    if edit and interaction.response.is_done():
+        await interaction.edit_original_response(embed=embed, view=view)
+    elif edit:
         await interaction.response.edit_message(embed=embed, view=view)
     else:
         await send_private(interaction, embed=embed, view=view)

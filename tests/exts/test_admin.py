@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import timedelta
@@ -219,3 +220,72 @@ async def test_old_records_are_purged_by_retention(world, store):
 
     assert await world.bot.recorder.purge() == 2
     assert await store.count_gaps() == 0
+
+
+# --- a slow store -----------------------------------------------------------------------------
+
+SLOW_SECONDS = 5.0  # longer than the 3 s Discord gives an interaction's first reply
+
+
+class SlowStore:
+    """The real store behind a busy database: every read takes SLOW_SECONDS."""
+
+    def __init__(self, store: SqliteStore) -> None:
+        self._store = store
+        self.backend = store.backend
+
+    def __getattr__(self, name: str):
+        return getattr(self._store, name)
+
+    async def gaps(self, **kwargs):
+        await asyncio.sleep(SLOW_SECONDS)
+        return await self._store.gaps(**kwargs)
+
+    async def count_gaps(self, **kwargs):
+        await asyncio.sleep(SLOW_SECONDS)
+        return await self._store.count_gaps(**kwargs)
+
+    async def stats(self, **kwargs):
+        await asyncio.sleep(SLOW_SECONDS)
+        return await self._store.stats(**kwargs)
+
+
+@pytest.fixture
+async def slow(world, settings, kb, engine, store, data_dir) -> SqliteStore:
+    bot = ConciergeBot(settings, kb, engine, store=SlowStore(store), data_dir=data_dir)  # type: ignore[arg-type]
+    await world.env.restart_bot(bot)
+    return store
+
+
+def answer_of(result):
+    """The message the admin sees: the reply, or what followed a "thinking…"."""
+    if result.response is not None and result.response.embeds:
+        return result.response
+    return result.followups[0]
+
+
+async def test_stats_from_a_slow_store_still_answer(world, admin, slow):
+    await slow.record_question(AskedQuestion(world.guild.id, "answered", entry_id="demo-director"))
+
+    result = await admin.slash(world.channel, "concierge stats")
+    assert result.acknowledged and result.ephemeral  # within Discord's 3 s
+    await world.env.advance_time(SLOW_SECONDS)
+
+    assert "**1** question" in answer_of(result).embeds[0].description
+
+
+async def test_gaps_and_their_pages_from_a_slow_store_still_answer(world, admin, slow):
+    for n in range(12):
+        await slow.record_question(AskedQuestion(world.guild.id, "abstained", text=f"Q{n}?"))
+
+    first = await admin.slash(world.channel, "concierge gaps")
+    assert first.acknowledged and first.ephemeral
+    await world.env.advance_time(3 * SLOW_SECONDS)
+    page = answer_of(first)
+    assert page.embeds[0].footer.text.startswith("Page 1 of 2")
+
+    second = await admin.click(page, label="Next ▶")
+    assert second.acknowledged
+    await world.env.advance_time(3 * SLOW_SECONDS)
+
+    assert answer_of(second).embeds[0].footer.text.startswith("Page 2 of 2")
