@@ -12,54 +12,8 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from bot.autoanswer.policy import ChannelRule
-from bot.storage.migrations import Migration
 
 Grade = Literal["correct", "wrong"]
-
-MIGRATION = Migration(
-    2,
-    "auto-answer channels, counts, trial drafts and grades",
-    (
-        """
-        CREATE TABLE autoanswer_channels (
-            guild_id BIGINT NOT NULL,
-            channel_id BIGINT NOT NULL,
-            mode TEXT NOT NULL,
-            moderators_channel_id BIGINT NOT NULL,
-            support_role_id BIGINT NOT NULL,
-            added_by BIGINT NOT NULL,
-            added_at BIGINT NOT NULL,
-            PRIMARY KEY (guild_id, channel_id)
-        )
-        """,
-        """
-        CREATE TABLE autoanswer_counts (
-            guild_id BIGINT NOT NULL,
-            channel_id BIGINT NOT NULL,
-            seen INTEGER NOT NULL,
-            answered INTEGER NOT NULL,
-            missed INTEGER NOT NULL,
-            PRIMARY KEY (guild_id, channel_id)
-        )
-        """,
-        """
-        CREATE TABLE autoanswer_drafts (
-            guild_id BIGINT NOT NULL,
-            question_id BIGINT NOT NULL,
-            channel_id BIGINT NOT NULL,
-            question_url TEXT NOT NULL,
-            entry_id TEXT NOT NULL,
-            score REAL NOT NULL,
-            created_at BIGINT NOT NULL,
-            grade TEXT,
-            graded_by BIGINT,
-            graded_at BIGINT,
-            PRIMARY KEY (guild_id, question_id)
-        )
-        """,
-        "CREATE INDEX autoanswer_drafts_by_channel ON autoanswer_drafts (guild_id, channel_id)",
-    ),
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +50,7 @@ class AutoAnswerStore:
     """The auto-answer tables over a `SqlStore`'s transactions (SQLite or PostgreSQL)."""
 
     def __init__(self, sql_store: Any) -> None:
-        """Wrap an open store whose schema includes `MIGRATION`."""
+        """Wrap an open store (its schema has migration 2, `bot.storage.migrations`)."""
         self._store = sql_store
 
     async def add_channel(self, rule: ChannelRule, added_by: int) -> bool:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from bot.autoanswer.policy import ChannelRule
 from bot.autoanswer.store import AutoAnswerStore, ChannelStats, Draft
-from bot.storage import Store
+from bot.config import StorageSettings
+from bot.storage import Store, open_store
 
 SERVER_A, SERVER_B = 111, 222
 HELP_A, HELP_B, MODS_A = 1001, 2001, 1002
@@ -16,12 +17,18 @@ def draft(guild_id: int, channel_id: int, question_id: int) -> Draft:
     return Draft(guild_id, question_id, channel_id, url, "faq-director", 97.0)
 
 
-async def test_channels_survive_a_reopen_and_change_in_place(store: Store) -> None:
+async def test_channels_survive_a_restart_and_change_in_place(
+    store: Store, storage_settings: StorageSettings
+) -> None:
     autoanswer = AutoAnswerStore(store)
     assert await autoanswer.add_channel(ChannelRule(SERVER_A, HELP_A), added_by=5)
     trial = ChannelRule(SERVER_A, HELP_A, "trial", MODS_A, support_role_id=77)
     assert not await autoanswer.add_channel(trial, added_by=5)
-    assert await autoanswer.channels(SERVER_A) == [trial]
+    reopened = await open_store(storage_settings)
+    try:
+        assert await AutoAnswerStore(reopened).channels(SERVER_A) == [trial]
+    finally:
+        await reopened.close()
     assert await autoanswer.remove_channel(SERVER_A, HELP_A)
     assert not await autoanswer.remove_channel(SERVER_A, HELP_A)
     assert await autoanswer.channels(SERVER_A) == []
