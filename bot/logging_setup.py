@@ -37,6 +37,23 @@ def redact_url_userinfo(text: str) -> str:
     return _URL_USERINFO.sub(rf"\1{REDACTED}@", text)
 
 
+# Interaction tokens (each can post as the bot for 15 minutes) in discord.py's DEBUG lines: in
+# request and webhook URLs, in gateway payloads ('token': '...'), and anywhere by their shape
+# (base64 of "interaction:", as Discord makes them, e.g. inside a rate limit bucket's key).
+_INTERACTION_TOKENS = (
+    (re.compile(r"(/(?:interactions|webhooks)/\d+/)[A-Za-z0-9_.:\-]+"), rf"\1{REDACTED}"),
+    (re.compile(r"""(['"]token['"]\s*:\s*['"])[^'"]+"""), rf"\1{REDACTED}"),
+    (re.compile(r"aW50ZXJhY3Rpb246[A-Za-z0-9_\-]*"), REDACTED),
+)
+
+
+def redact_interaction_tokens(text: str) -> str:
+    """Replace every interaction or webhook token in `text` with [REDACTED]."""
+    for pattern, replacement in _INTERACTION_TOKENS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
 def redact(text: str, token: str) -> str:
     """Replace every occurrence of `token` (and of its signature part) in `text` with [REDACTED]."""
     if not token:
@@ -64,8 +81,8 @@ class RedactingFilter(logging.Filter):
             self._secrets.append(secret)
 
     def redact(self, text: str) -> str:
-        """Redact every protected secret, and every URL's user name and password, from `text`."""
-        text = redact_url_userinfo(text)
+        """Redact every protected secret, interaction token and URL user name and password."""
+        text = redact_interaction_tokens(redact_url_userinfo(text))
         for secret in self._secrets:
             text = redact(text, secret)
         return text
