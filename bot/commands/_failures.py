@@ -26,6 +26,15 @@ from bot.config import Settings
 log = logging.getLogger("bot")
 
 NETWORK_ADVICE = "check the network, a firewall or proxy, or discord.api_base_url"
+CLOSE_CODES_URL = "see https://discord.com/developers/docs/topics/opcodes-and-status-codes"
+# The gateway close codes discord.py does not reconnect after, and what each asks of the admin.
+CLOSE_CODE_HINTS = {
+    4004: "the token was refused (reset in the Developer Portal?): check DISCORD_TOKEN",
+    4010: "the shard settings are invalid: check discord.shard_count and discord.shard_ids",
+    4011: "Discord requires sharding for this many servers: set discord.sharded = true",
+    4012: "this Concierge speaks an outdated gateway version: upgrade it",
+    4013: "the bot asked for intents Discord does not know: upgrade Concierge",
+}
 
 
 def explain(error: BaseException) -> str | None:
@@ -45,11 +54,9 @@ def explain(error: BaseException) -> str | None:
     if isinstance(error, discord.HTTPException):
         return _refusal(error)
     if isinstance(error, discord.ConnectionClosed):
-        return (
-            f"Discord closed the gateway connection (close code {error.code}"
-            f"{f': {error.reason}' if error.reason else ''}): see "
-            "https://discord.com/developers/docs/topics/opcodes-and-status-codes"
-        )
+        hint = CLOSE_CODE_HINTS.get(error.code or 0, CLOSE_CODES_URL)
+        reason = f": {error.reason}" if error.reason else ""
+        return f"Discord closed the gateway connection (close code {error.code}{reason}): {hint}"
     if isinstance(error, discord.GatewayNotFound):
         return f"Discord did not say where its gateway is: try again later, or {NETWORK_ADVICE}"
     return _network(error)
