@@ -49,8 +49,6 @@ NEGLIGIBLE_SHARE = 0.02  # a unit weighing less than this share of the question 
 PROFILE_MEMO_SIZE = 8192  # entries whose title profiles are kept ready
 UNTYPED_DISCOUNT = 0.8  # e.g. a "when" question, and an entry that names no time at all
 LONG_QUESTION_UNITS = 4  # from this many units a message is long enough to carry chat
-ISOLATED_SHARE = 0.15  # an entry with less than this of the rest of a long message...
-ASIDE_KEEP = 0.3  # ...shows its one word is an aside: the word keeps this much weight
 CLEAR_PART_SCORE = 85.0  # one question of several is answered alone only this clearly
 
 
@@ -366,7 +364,10 @@ class Engine:
                 )
                 if weight == 0.0:
                     weight = self._unknown_weight(span)
-                    pass
+                    # A word rare in English that the base never uses names a topic it lacks.
+                    specific = specific or (
+                        weight >= self.settings.unknown_word_weight and not span[0].word.isdigit()
+                    )
                 elif not token.concepts and not span[0].word[:1].isdigit():
                     # A known word that is common in any English ("right", "wait", "good")
                     # says less about the topic than the base's own rarity of it suggests.
@@ -429,33 +430,12 @@ class Engine:
                 covered += unit.weight * hits
             if self.index.has(unit.terms, HEAD):
                 headed += unit.weight * (self.index.gather(unit.terms, selection, table=HEAD) > 0)
-        if len(units) >= LONG_QUESTION_UNITS:
-            covered, total = self._set_asides_apart(units, matched, covered, total)
         coverage = covered / total
         head = headed / total
         bm = strength / (total * (K1 + 1))
         score = 100 * (COVERAGE_SHARE * coverage + HEAD_SHARE * head + STRENGTH_SHARE * bm)
         doc_entry = self.index.doc_entry
         return Scored(doc_entry if ids is None else doc_entry[ids], score, coverage, head, matched)
-
-    def _set_asides_apart(
-        self, units: list[Unit], matched: list[BoolArray | None], covered: FloatArray, total: float
-    ) -> tuple[FloatArray, float]:
-        """Weigh less a word found only where nothing else the message asks is found.
-
-        In a long message, "someone posted it earlier" names words some entry has by chance;
-        an entry that has such a word and nothing else of the question shows it is an aside.
-        Names, glossary words and facets are never set apart.
-        """
-        for unit, hits in zip(units, matched, strict=True):
-            if hits is None or unit.specific or not hits.any():
-                continue
-            others = covered[hits] - unit.weight
-            if float(others.max()) < ISOLATED_SHARE * total:
-                lost = unit.weight * (1 - ASIDE_KEEP)
-                covered = covered - lost * hits
-                total -= lost
-        return covered, total
 
     def _fit(self, units: list[Unit], asked: frozenset[str], entry: int) -> float:
         """How well the question and the entry's title (or, a little less, an alias) coincide.
