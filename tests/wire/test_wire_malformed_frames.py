@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import json
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.fakediscord import BotProcess, FakeDiscord, wait_ready
+from tests.fakediscord import BotProcess, FakeConfig, FakeDiscord, start_bot, wait_ready
 
 LOGGED = "dropped a malformed gateway frame"
 
@@ -109,3 +110,21 @@ def test_the_session_is_resumed_after_a_bad_frame_so_nothing_is_missed(
     fake.wait_for_reply(during["id"], timeout=10)
     assert fake.connections()[connections].path == "/gateway-resume"
     assert len(fake.replies_to(during["id"])) == 1
+
+
+def test_an_auto_sharded_bot_also_reconnects_after_bad_frames(workdir: Path):
+    with FakeDiscord(FakeConfig(heartbeat_interval_ms=1000)) as own:
+        bot = start_bot(own, workdir, extra_env={"CONCIERGE_DISCORD_SHARDED": "true"}, name="shd")
+        try:
+            for kind in ("null", "resumed-null", "handshake-not-json"):  # each resumes
+                connections = len(own.connections())
+                send(own, kind)
+                wait_for_new_session(own, bot, connections)
+                question = own.mention("Who directs Ballerina?", channel_id=own.new_channel())
+                own.wait_for_reply(question["id"], timeout=10)
+            output = bot.output()
+        finally:
+            bot.close()
+
+    assert output.count(LOGGED) == 3, output
+    assert "Traceback" not in output
