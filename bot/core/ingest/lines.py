@@ -30,12 +30,12 @@ _BULLET = re.compile(r"^[-*•+]\s+(.*)$")
 _NUMBERED = re.compile(r"^\d{1,3}[.)]\s+\S")
 _SIGN_OFF = re.compile(
     r"(?<![\w.@])@[A-Za-z0-9_]{2,}"  # an @handle
-    r"|[\w.+-]+@[A-Za-z0-9-]+\.[A-Za-z0-9.-]+"  # an e-mail address
+    r"|(?<![\w.+-])[\w.+-]{1,64}@[A-Za-z0-9-]+\.[A-Za-z0-9.-]+"  # an e-mail address
     r"|\b(?:follow|message|contact|dm)\s+(?:me|us)\b"
     r"|\bsocial\s+media\b|\bsubscribe\b",
     re.IGNORECASE,
 )
-_URL_ONLY = re.compile(r"^(?:<?(?:https?://|www\.)\S+>?\s*)+$", re.IGNORECASE)
+_URL = re.compile(r"<?(?:https?://|www\.)\S+", re.IGNORECASE)
 _LINK_PHRASE = re.compile(
     r"^(?:(?:click|tap)\s+here\b"
     r"|(?:read|learn|see|find\s+out)\s+more\b"
@@ -76,10 +76,12 @@ def is_sign_off_line(line: str) -> bool:
 
 def is_link_only_line(line: str) -> bool:
     """True for a line that only points elsewhere: a bare URL, 'Click here to read more'..."""
-    if _URL_ONLY.match(line):
-        return True
-    short = len(line.split(None, LINK_LINE_MAX_WORDS)) <= LINK_LINE_MAX_WORDS
-    return short and _LINK_PHRASE.match(line.strip(" *_>([")) is not None
+    words = line.split(None, LINK_LINE_MAX_WORDS)
+    if len(words) > LINK_LINE_MAX_WORDS:
+        return False
+    if all(_URL.match(word) for word in words):
+        return bool(words)
+    return _LINK_PHRASE.match(line.strip(" *_>([")) is not None
 
 
 def looks_like_heading(line: str) -> bool:
