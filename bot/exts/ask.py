@@ -19,7 +19,8 @@ from bot.core.model import Answer, Result, Suggestion
 from bot.feedback import with_feedback
 from bot.metrics import channel_type
 from bot.storage import DM_GUILD_ID, AskedQuestion, Outcome
-from bot.views import NO_PINGS, AnswerCache, AnyView, send_private, suggestions_view
+from bot.suggestions.buttons import MeantButton, PendingQuestions, meant_view
+from bot.views import NO_PINGS, AnswerCache, AnyView, send_private
 
 if TYPE_CHECKING:
     from bot.client import ConciergeBot
@@ -94,6 +95,7 @@ class Ask(commands.Cog):
         """Keep the bot; the "Find answer" menu is added to the tree on load."""
         self.bot = bot
         self.answers = AnswerCache()
+        self.pending = PendingQuestions()  # unsure questions, for their "Did you mean" presses
         self._topic_of = {entry.id: t.name for t in bot.kb.topics() for entry in t.entries}
         self.find_answer_menu = app_commands.ContextMenu(
             name="Find answer", callback=self.find_answer
@@ -102,27 +104,38 @@ class Ask(commands.Cog):
     async def cog_load(self) -> None:
         """Register the message context menu (context menus cannot live in a cog directly)."""
         self.bot.tree.add_command(self.find_answer_menu)
+        self.bot.add_dynamic_items(MeantButton)
 
     async def cog_unload(self) -> None:
         """Remove the message context menu again."""
         self.bot.tree.remove_command(self.find_answer_menu.name, type=self.find_answer_menu.type)
+        self.bot.remove_dynamic_items(MeantButton)
 
     @commands.Cog.listener()
     async def on_knowledge_reloaded(self, kb: KnowledgeBase) -> None:
         """A reload swapped the knowledge base: topics for "don't know" come from the new one."""
         self._topic_of = {entry.id: t.name for t in kb.topics() for entry in t.entries}
 
-    def reply_for(self, result: Result, asker_id: int | None = None) -> Reply:
+    def reply_for(
+        self,
+        result: Result,
+        asker_id: int | None = None,
+        question: str = "",
+        guild_id: int | None = None,
+    ) -> Reply:
         """An answer with follow-ups and feedback; "Did you mean" buttons; or an honest don't-know.
 
-        `asker_id`, for a public answer, gets a button to dismiss it.
+        `asker_id`, for a public answer, gets a button to dismiss it. With the `question`, a
+        press of a "Did you mean" button is noted as what it meant (`bot.suggestions`).
         """
         if isinstance(result, Answer):
             entry = result.entry
             embed, related = self.answers.answer(entry, self.bot.kb)
             return Reply(embed=embed, view=with_feedback(related, entry.id, asker_id))
         if result.unsure and result.suggestions:
-            return Reply(content=render.NOT_SURE, view=suggestions_view(result.suggestions))
+            offered = [s.entry_id for s in result.suggestions]
+            token = self.pending.add(guild_id, question, offered) if question else None
+            return Reply(content=render.NOT_SURE, view=meant_view(result.suggestions, token))
         closest = [
             self._topic_of[s.entry_id] for s in result.suggestions if s.entry_id in self._topic_of
         ]
@@ -160,7 +173,8 @@ class Ask(commands.Cog):
         duplicate = decision.verdict is Verdict.DUPLICATE
         private = private or duplicate
         result = self.bot.engine.ask(question)
-        reply = self.reply_for(result, None if private else interaction.user.id)
+        asker = None if private else interaction.user.id
+        reply = self.reply_for(result, asker, question, interaction.guild_id)
         if duplicate:
             reply = reply.prefixed(render.duplicate_text())
         await interaction.response.send_message(**reply.kwargs(), ephemeral=private)
@@ -200,7 +214,7 @@ class Ask(commands.Cog):
             return
         guild_id = message.guild.id if message.guild else None
         if not result.answered or decision.verdict is Verdict.DUPLICATE:
-            reply = self.reply_for(result)
+            reply = self.reply_for(result, None, question, guild_id)
             if decision.verdict is Verdict.DUPLICATE:
                 reply = reply.prefixed(render.duplicate_text())
             await send_private(interaction, **reply.parts())
@@ -253,14 +267,15 @@ class Ask(commands.Cog):
         started = time.perf_counter()
         try:
             result = self.bot.engine.ask(question)
-            reply = self.reply_for(result, message.author.id if not in_dm else None)
+            asker = message.author.id if not in_dm else None
+            guild_id = message.guild.id if message.guild else None
+            reply = self.reply_for(result, asker, question, guild_id)
         except Exception:
             log.exception("failed to answer %r", question[:100])
             self.bot.metrics.error("event")
             await self._reply(message, Reply(content=render.APOLOGY))
             return
         await self._reply(message, reply)
-        guild_id = message.guild.id if message.guild else None
         self.record(result, question, message.channel, guild_id, started)
 
     def record(

@@ -122,6 +122,39 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX autoanswer_drafts_by_channel ON autoanswer_drafts (guild_id, channel_id)",
         ),
     ),
+    Migration(
+        3,
+        "resolutions of unsure questions, decisions on proposals",
+        (
+            # No user id, no message link: the normalised question, the entry people chose,
+            # how (button, vote, trial), how often and when; purged like gaps.
+            """
+            CREATE TABLE resolutions (
+                guild_id BIGINT NOT NULL,
+                question TEXT NOT NULL,
+                entry_id TEXT NOT NULL,
+                source TEXT NOT NULL,
+                resolved INTEGER NOT NULL,
+                first_seen BIGINT NOT NULL,
+                last_seen BIGINT NOT NULL,
+                PRIMARY KEY (guild_id, question, entry_id, source)
+            )
+            """,
+            "CREATE INDEX resolutions_by_last_seen ON resolutions (last_seen)",
+            """
+            CREATE TABLE proposal_decisions (
+                proposal_id TEXT PRIMARY KEY,
+                kind TEXT NOT NULL,
+                decision TEXT NOT NULL,
+                entry_id TEXT NOT NULL,
+                change TEXT NOT NULL,
+                decided_by TEXT NOT NULL,
+                decided_at BIGINT NOT NULL
+            )
+            """,
+            "CREATE INDEX proposal_decisions_by_time ON proposal_decisions (decided_at)",
+        ),
+    ),
 )
 
 LATEST = MIGRATIONS[-1].version

@@ -254,12 +254,13 @@ class SqlStore:
         return Stats({str(o): int(n) for o, n in outcomes}, tuple(ordered))
 
     async def purge(self, *, before: datetime) -> int:
-        """Delete gaps, counts and votes last touched before `before`."""
+        """Delete gaps, counts, votes and resolutions last touched before `before`."""
         cutoff = epoch(before)
         async with self.transaction(write=True) as tx:
             removed = await tx.execute("DELETE FROM gaps WHERE last_seen < $1", cutoff)
             removed += await tx.execute("DELETE FROM question_counts WHERE day < $1", _day(before))
             removed += await tx.execute("DELETE FROM votes WHERE voted_at < $1", cutoff)
+            removed += await tx.execute("DELETE FROM resolutions WHERE last_seen < $1", cutoff)
         return removed
 
 

@@ -4,9 +4,10 @@ A resolution is a person settling what an unsure question meant: the normalised 
 gap keeps it), the entry chosen, where it came from (`button`: a "Did you mean" press;
 `vote`: another pick after "not helpful"; `trial`: a moderator's grade of an auto-answer draft),
 how many times, and when first and last. No user id, no message link, and the same retention as
-gaps (`purge`). A decision is an admin approving or rejecting a proposal: its id, what it
-changed, the admin's Discord name (their own action) and when; decisions are kept, so a
-rejected proposal is not proposed again.
+gaps (`Store.purge` deletes them with the gaps). A decision is an admin approving or rejecting
+a proposal: its id, what it changed, the admin's Discord name (their own action) and when;
+decisions are kept, so a rejected proposal is not proposed again. The tables are migration 3
+(`bot.storage.migrations`).
 """
 
 from __future__ import annotations
@@ -18,44 +19,11 @@ from typing import Any, Literal
 
 from bot.core.proposals import Resolution
 from bot.storage import DM_GUILD_ID, normalise_question, utcnow
-from bot.storage.migrations import Migration
 from bot.storage.sql import epoch, from_epoch
 
 Source = Literal["button", "vote", "trial"]
 SOURCES: tuple[Source, ...] = ("button", "vote", "trial")
 Decision = Literal["approved", "rejected"]
-
-MIGRATION = Migration(
-    3,
-    "resolutions of unsure questions, decisions on proposals",
-    (
-        """
-        CREATE TABLE resolutions (
-            guild_id BIGINT NOT NULL,
-            question TEXT NOT NULL,
-            entry_id TEXT NOT NULL,
-            source TEXT NOT NULL,
-            resolved INTEGER NOT NULL,
-            first_seen BIGINT NOT NULL,
-            last_seen BIGINT NOT NULL,
-            PRIMARY KEY (guild_id, question, entry_id, source)
-        )
-        """,
-        "CREATE INDEX resolutions_by_last_seen ON resolutions (last_seen)",
-        """
-        CREATE TABLE proposal_decisions (
-            proposal_id TEXT PRIMARY KEY,
-            kind TEXT NOT NULL,
-            decision TEXT NOT NULL,
-            entry_id TEXT NOT NULL,
-            change TEXT NOT NULL,
-            decided_by TEXT NOT NULL,
-            decided_at BIGINT NOT NULL
-        )
-        """,
-        "CREATE INDEX proposal_decisions_by_time ON proposal_decisions (decided_at)",
-    ),
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,14 +137,6 @@ class SuggestionStore:
     async def decided(self) -> frozenset[str]:
         """Ids of every proposal decided either way."""
         return frozenset(record.proposal_id for record in await self.decisions())
-
-    async def purge(self, *, before: datetime) -> int:
-        """Delete resolutions last seen before `before` (the gaps' retention); decisions stay."""
-        async with self._store.transaction(write=True) as tx:
-            removed: int = await tx.execute(
-                "DELETE FROM resolutions WHERE last_seen < $1", epoch(before)
-            )
-        return removed
 
 
 def _guild_filter(guild_id: int | None) -> Sequence[int]:
