@@ -6,7 +6,13 @@ import argparse
 import sys
 from dataclasses import replace
 
-from bot.commands._engine import data_dir_for, load_settings_for
+from bot.commands._engine import (
+    add_data_argument,
+    data_dir_for,
+    load_settings_for,
+    missing_data_dir,
+    report_error,
+)
 from bot.core import KnowledgeBaseError, load_knowledge_base
 
 HELP = "validate the knowledge base (every problem, with its file and line, entry and field)"
@@ -17,24 +23,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "directory", nargs="?", metavar="DIR", help="knowledge base directory (same as --data)"
     )
-    parser.add_argument(
-        "--data", metavar="DIR", help="knowledge base directory (default: from config, 'data')"
-    )
+    add_data_argument(parser)
 
 
 def run(args: argparse.Namespace) -> int:
     """Print a summary and exit 0, or every problem (each with its file) and exit 1."""
     if args.directory and args.data and args.directory != args.data:
-        print(
-            f"error: two data directories given: {args.directory} and --data {args.data}",
-            file=sys.stderr,
-        )
+        report_error(args, f"two data directories given: {args.directory} and --data {args.data}")
         return 2
     args.data = args.data or args.directory
     try:
         settings = load_settings_for(args)
     except (ValueError, OSError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        report_error(args, str(exc))
+        return 2
+    missing = missing_data_dir(args, settings)
+    if missing is not None:
+        report_error(args, missing)
         return 2
     data_dir = data_dir_for(args, settings)
     try:

@@ -20,7 +20,7 @@ from typing import Any
 import yaml
 
 from bot import webpage
-from bot.commands._engine import load_settings_for
+from bot.commands._engine import add_data_argument, load_settings_for, missing_data_dir
 from bot.core import KnowledgeBaseError, Problem, load_knowledge_base
 from bot.core.ingest import IngestedArticle, ingest_article, slugify
 from bot.core.manifest import (
@@ -109,9 +109,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="ID",
         help=f"regenerate this source of DATA/{MANIFEST_FILE} (repeatable)",
     )
-    parser.add_argument(
-        "--data", metavar="DIR", help="knowledge base directory (default: from config, 'data')"
-    )
+    add_data_argument(parser, " (for --all and --only, and to check the output against)")
     parser.add_argument("--source", metavar="TITLE", help="the article's title")
     parser.add_argument(
         "--id",
@@ -160,6 +158,12 @@ def _run_one(args: argparse.Namespace) -> int:
     if not args.timeout > 0:
         raise IngestError(f"--timeout must be more than 0 seconds, not {args.timeout:g}")
     output = Path(args.output) if args.output else None
+    if args.data and not Path(args.data).is_dir():
+        try:
+            missing = missing_data_dir(args, load_settings_for(args))
+        except (ValueError, OSError) as error:
+            raise IngestError(str(error)) from None
+        raise IngestError(missing or f"{args.data} is not a directory")
     data_dir = Path(args.data) if args.data else _data_dir_around(output)
     relative = _relative_output(output, data_dir)
     job = Job(args.article, args.source, args.source_id, args.kind, args.format, relative)
@@ -233,6 +237,9 @@ def _run_manifest(args: argparse.Namespace) -> int:
         settings = load_settings_for(args)
     except (ValueError, OSError) as error:
         raise IngestError(str(error)) from None
+    missing = missing_data_dir(args, settings)
+    if missing is not None:
+        raise IngestError(missing)
     data_dir = Path(args.data or settings.knowledge.data_dir)
     manifest = read_manifest(data_dir)
     chosen = _chosen(manifest, args.only, data_dir)
