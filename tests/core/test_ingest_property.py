@@ -70,9 +70,9 @@ FRAGMENTS = [
     "x" * 300,
 ]
 
-articles = st.lists(
-    st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=30)), max_size=80
-).map("".join)
+articles = st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=30)), max_size=80).map(
+    "".join
+)
 
 
 def assert_loads(article_dict: dict, source_id: str) -> None:

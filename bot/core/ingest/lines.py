@@ -37,10 +37,12 @@ _SIGN_OFF = re.compile(
 )
 _URL = re.compile(r"<?(?:https?://|www\.)\S+", re.IGNORECASE)
 _LINK_PHRASE = re.compile(
-    r"^(?:(?:click|tap)\s+here\b"
-    r"|(?:read|learn|see|find\s+out)\s+more\b"
-    r"|(?:see|visit|check\s+out|read|go\s+to|head\s+over\s+to)\s+(?:our|my|the|this)\s+"
-    r"(?:other\s+|full\s+)?(?:page|article|post|site|website|guide|wiki|blog)\b)",
+    r"^(?:click|tap)\s+here\b"
+    r"|^(?:read|learn|see|find\s+out)\s+more\b"
+    r"|^(?:see|visit|check|read|click|go|head|find)\b.*\b"
+    r"(?:for|to\s+(?:read|learn|find\s+out))\s+more(?:\s+(?:info|information|details))?\W*$"
+    r"|^(?:see|visit|check\s+out|go\s+to|head\s+over\s+to)\s+(?:our|my|this)\s+"
+    r"(?:other\s+)?(?:page|article|post|site|website|guide|wiki|blog|channel)\W*$",
     re.IGNORECASE,
 )
 _QUESTION_CLUTTER = re.compile(r"\s*[?!‽⁉⁈¿¡]+$")
