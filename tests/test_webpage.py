@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from bot import webpage
+from bot.commands.ingest import render_yaml
+from bot.core import load_knowledge_base
+from bot.core.ingest import ingest_article
+from bot.core.model import SOURCE_KINDS
 from bot.webpage import InputError, decode, fetch, html_to_markdown
 from tests.pages import Route, serve
 
@@ -196,3 +205,37 @@ class _Chunks:
 def test_only_http_addresses_are_fetched():
     with pytest.raises(InputError, match="is not an http"):
         fetch("file:///etc/passwd")
+
+
+# Any HTML: never an exception but InputError, and what comes out passes check ---------------
+
+HTML_PARTS = [
+    "<h1>", "</h1>", "<h2>", "</h2>", "<h3>", "</h3>", "<h5>", "</h5>", "<p>", "</p>",
+    "<ul><li>", "</li><li>", "</li></ul>", "<ol><li>", "<details>", "<summary>", "</summary>",
+    "</details>", "<dl>", "<dt>", "</dt>", "<dd>", "</dd>", "</dl>", "<nav><a href='/'>Home</a>",
+    "</nav>", "<footer>", "</footer>", "<script>var x = 1;</script>", "<style>p{}</style>",
+    "<strong>", "</strong>", "<em>", "<a href='https://example.com/x'>", "</a>", "<br>",
+    "<table><tr><td>", "</td><td>", "</td></tr></table>", "<div class='cookie-banner'>",
+    "</div>", "<main>", "</main>", "<article>", "</article>", "<!-- c -->", "&amp;", "&lt;",
+    "<img src='x.png'>", "<pre>", "</pre>", "<", ">", "?", "\n", "\x00", "😀", "\u200b",
+    "Why is my loaf flat?", "How do I feed my starter?", "The dough over-proofed overnight.",
+    "Knead it for ten minutes until it is smooth and elastic. " * 8,
+    "The crust browns when the oven is hot enough. " * 120,
+]  # fmt: skip
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(HTML_PARTS), max_size=60), st.sampled_from(SOURCE_KINDS))
+def test_any_html_reads_into_entries_check_accepts_or_is_refused_in_one_line(parts, kind):
+    html = "<html><body>" + "".join(parts) + "</body></html>"
+    try:
+        markdown = html_to_markdown("page.html", html)
+    except InputError as error:
+        assert str(error).startswith("page.html: ") and "\n" not in str(error)
+        return
+    article = ingest_article(markdown, source_id="page", title="Page", kind=kind, fmt="markdown")
+    if not article.entries:
+        return
+    with tempfile.TemporaryDirectory() as scratch:
+        (Path(scratch) / "page.yaml").write_text(render_yaml(article, []), encoding="utf-8")
+        assert len(load_knowledge_base(scratch)) == len(article.entries)
