@@ -50,7 +50,7 @@ def synthetic_kb(size: int, shipped: KnowledgeBase) -> KnowledgeBase:
         title = " ".join(rng.choices(vocab, weights, k=rng.randint(3, 7))).capitalize()
         text = " ".join(rng.choices(vocab, weights, k=rng.randint(30, 120))) + "."
         entries.append(Entry(f"syn-{number}", title, text, source))
-    return KnowledgeBase([*shipped.entries, *entries], shipped.glossary)
+    return KnowledgeBase([*shipped.entries, *entries], shipped.glossary, domains=shipped.domains)
 
 
 def questions_for(kb: KnowledgeBase, count: int) -> list[str]:
@@ -63,7 +63,10 @@ def questions_for(kb: KnowledgeBase, count: int) -> list[str]:
         if len(text) > 6 and rng.random() < 0.5:
             del text[rng.randrange(len(text))]
         prefix = rng.choice(["", "hey, ", "quick question: what about ", "who is "])
-        out.append(prefix + "".join(text))
+        question = prefix + "".join(text)
+        if rng.random() < 0.3:  # the way people chat: a story around the question
+            question = f"omg just rewatched it 😭 {question}?? loved chapter 4 btw lol"
+        out.append(question)
     out += [
         "who directed inception",
         "what's the plot of titanic",
@@ -124,7 +127,11 @@ def run_one(size: str, method: str, count: int) -> dict[str, float | int | str]:
             break
     latencies.sort()
     cpu.sort()
+    extra: dict[str, float] = {}
+    if method == "engine":
+        extra = chat_costs(engine)
     return {
+        **extra,
         "kb": size,
         "entries": len(kb),
         "method": method,
@@ -136,6 +143,39 @@ def run_one(size: str, method: str, count: int) -> dict[str, float | int | str]:
         "cpu_p99_ms": round(cpu[min(len(cpu) - 1, int(len(cpu) * 0.99))], 3),
         "questions": len(latencies),
         "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
+
+
+NOT_QUESTIONS = (
+    "lol same",
+    "gm everyone 🌞",
+    (
+        "that fight scene was unreal, honestly the best thing I saw all year and I keep thinking "
+        "about the choreography and the music and the way the camera moves through the room "
+    )
+    * 9,
+)
+
+
+def chat_costs(engine: Engine) -> dict[str, float]:
+    """Median ms to tell that a message asks nothing, and to clean 16,000 newlines."""
+    from bot.core.reading import asks_something
+    from bot.core.text import clean_question
+
+    nothing = []
+    for _ in range(300):
+        for message in NOT_QUESTIONS:
+            t = time.perf_counter()
+            asks_something(message)
+            nothing.append((time.perf_counter() - t) * 1000)
+    newlines = []
+    for _ in range(5):
+        t = time.perf_counter()
+        clean_question("\n" * 16_000, 4000)
+        newlines.append((time.perf_counter() - t) * 1000)
+    return {
+        "asks_nothing_median_ms": round(statistics.median(nothing), 4),
+        "clean_newlines_ms": round(statistics.median(newlines), 2),
     }
 
 
@@ -193,6 +233,14 @@ def main() -> None:
             f"{row['median_ms']} | {row['p99_ms']} | {row['cpu_median_ms']} | "
             f"{row['cpu_p99_ms']} | {row['peak_mb']} | {ratio:.1f}× |"
         )
+    print()
+    print(
+        "| knowledge base | a message that asks nothing, median ms | 16,000 newlines cleaned, ms |"
+    )
+    print("|---|---:|---:|")
+    for row in rows:
+        if row["method"] == "engine":
+            print(f"| {row['kb']} | {row['asks_nothing_median_ms']} | {row['clean_newlines_ms']} |")
 
 
 if __name__ == "__main__":

@@ -47,6 +47,8 @@ TYPO_DISCOUNT = 0.85  # a corrected word counts a little less than one spelled r
 ASIDE_COVERAGE = 0.25  # a unit an entry names only in parentheses covers a quarter as much
 NEGLIGIBLE_SHARE = 0.02  # a unit weighing less than this share of the question is not scored
 PROFILE_MEMO_SIZE = 8192  # entries whose title profiles are kept ready
+UNIT_MEMO_SIZE = 64  # recent texts' units: the parts of one message are read more than once
+FITTED_LIMIT = 10  # entries whose title fit is worked out, best base score first
 UNTYPED_DISCOUNT = 0.8  # e.g. a "when" question, and an entry that names no time at all
 LONG_QUESTION_UNITS = 4  # from this many units a message is long enough to carry chat
 CLEAR_PART_SCORE = 85.0  # one question of several is answered alone only this clearly
@@ -98,10 +100,12 @@ class Engine:
         self.index = Index(kb.entries, self.glossary, self.settings, self.lexicon.stopwords)
         self._profiles: Memo[int, tuple[HeadField, ...]] = Memo(PROFILE_MEMO_SIZE)
         self._answers: Memo[str, Result] = Memo(self.settings.cache_size)
+        self._unit_memo: Memo[str, tuple[Unit, ...]] = Memo(UNIT_MEMO_SIZE)
         self._titles = [utils.default_process(e.title) for e in kb.entries]
         self._faq_first = sorted(range(len(kb.entries)), key=lambda i: kb.entries[i].kind != "faq")
         self._exact = _exact_headings(kb)
         self._numbers = {entry.id: number for number, entry in enumerate(kb.entries)}
+        zipf("the")  # load the English word frequencies now, not on the first question
 
     def ask(self, question: str) -> Result:
         """Answer a question, or say why not with up to a few suggestions."""
@@ -128,6 +132,11 @@ class Engine:
         asking = [clause.text for clause in reading.clauses if clause.asks]
         if result.answered or len(asking) < 2:
             return result
+        everything = self._units_of(reading.question)
+        if any(
+            u.specific and (u.rarity == 0 or u.label in self.lexicon.facets) for u in everything
+        ):
+            return result  # it asks for something the base lacks: no part of it is the answer
         # Two questions in one message ("ANA DE ARMAS AS THE LEAD?! why her?"): read apart,
         # one that is answered, with no other answered differently, is the answer.
         answers = {
@@ -141,17 +150,14 @@ class Engine:
         # ...unless another part asks for something specific it lacks ("how much did it make
         # at the box office? did it beat chapter 4"): then the message is not answered.
         number = self._numbers[answer.entry.id]
-        specific = [u for u in self.units(reading.question) if u.specific and u.rarity > 0]
-        everything = self.units(reading.question)
-        if all(self.index.entry_has(number, u.terms) for u in specific) and not any(
-            u.specific and (u.rarity == 0 or u.label in self.lexicon.facets) for u in everything
-        ):
+        specific = [u for u in everything if u.specific]
+        if all(self.index.entry_has(number, u.terms) for u in specific):
             return answer
         return result
 
     def _judge(self, asked_text: str, trace: Trace | None = None) -> Result:
         """Answer the part of a message that asks, or say why not."""
-        units = self.units(asked_text)
+        units = list(self._units_of(asked_text))
         if trace is not None:
             trace.units = list(units)
         if not units or not len(self.kb):
@@ -188,6 +194,8 @@ class Engine:
                 break  # lowered below the floor by _drop_common_uses, and all after it
             if len(final) >= wanted and base + 100 * FIT_SHARE < sorted(final.values())[-wanted]:
                 break  # title fit cannot lift this one, or any after it, into the top few
+            if len(final) >= FITTED_LIMIT:
+                break  # many near-equal passages ("... the John Wick universe"): enough
             fit[i] = self._fit(units, asked, int(scored.ids[i]))
             final[i] = base + 100 * FIT_SHARE * fit[i]
             if not all(self.index.holds(int(scored.ids[i]), kind) for kind in kinds):
@@ -300,6 +308,10 @@ class Engine:
                 ):
                     scored.coverage[i] -= lost
                     scored.score[i] -= 100 * COVERAGE_SHARE * lost
+
+    def _units_of(self, text: str) -> tuple[Unit, ...]:
+        """`units(text)`, worked out once per text (a message and its parts share them)."""
+        return self._unit_memo.lookup(text, lambda t: tuple(self.units(t)))
 
     def units(self, cleaned: str) -> list[Unit]:
         """Break a cleaned question into weighted units, correcting typos against the index."""

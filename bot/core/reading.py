@@ -56,6 +56,7 @@ _LEADING_OPENERS = re.compile(
     re.IGNORECASE,
 )
 # A tag that turns a statement into a question: "she has a link to wick right?".
+TAG_WINDOW = 24
 _TRAILING_TAG = re.compile(
     r"[\s,]+(?:right|correct|yeah|yes|no|or nah|or not|or what|tho|though|lol|lmao|rn)\s*$",
     re.IGNORECASE,
@@ -106,7 +107,16 @@ def read_message(cleaned: str) -> Reading:
 
 def _add(clauses: list[Clause], raw: str, questioned: bool) -> None:
     text = _ADDRESSEE.sub("", raw)
-    text = _TRAILING_TAG.sub("", _LEADING_OPENERS.sub("", text)).strip(" ,")
+    text = _LEADING_OPENERS.sub("", text)
+    # The tag is at the end: looking only there keeps a run of ", , ," linear.
+    tag = _TRAILING_TAG.search(text[-TAG_WINDOW:])
+    if tag is not None:
+        text = (
+            text[: len(text) - TAG_WINDOW + tag.start()]
+            if len(text) > TAG_WINDOW
+            else text[: tag.start()]
+        )
+    text = text.strip(" ,")
     words = _WORD.findall(strip_filler(text).casefold())
     while words and words[0] in _OPENERS:
         words.pop(0)

@@ -26,11 +26,11 @@ _MENTION = re.compile(
     r"<(?:@[!&]?|#)\d+>|<a?:\w{1,64}:\d+>|<t:-?\d+(?::[tTdDfFR])?>|</[\w -]+:\d+>"
 )
 _EVERYONE = re.compile(r"@(?:everyone|here)\b", re.IGNORECASE)
-_MASKED_LINK = re.compile(r"\[([^\]]{0,200})\]\(<?https?://[^)\s]*>?\)")
+_MASKED_LINK = re.compile(r"\[([^\]]{0,200})\]\(<?https?://[^)\s]{0,512}>?\)")
 _URL = re.compile(r"<?(?:https?://|www\.)\S+>?", re.IGNORECASE)
 _CODE_FENCE = re.compile(r"```(?:\w+\n)?")
 _MARKDOWN = re.compile(r"(\*{1,3}|_{1,3}|~~|\|\||`+)")
-_LINE_MARKUP = re.compile(r"(?m)^\s*(?:>{1,3}|#{1,3}|-#)\s+")
+_LINE_MARKUP = re.compile(r"(?m)^[ \t]*(?:>{1,3}|#{1,3}|-#)[ \t]+")
 # A word, with an inner apostrophe ("isn't") but without a possessive 's, which findall drops.
 _WORD = re.compile(r"([^\W_]+(?:'(?!s\b)[^\W_]+)?)(?:'s\b)?", re.UNICODE)
 _ENGLISH = snowballstemmer.stemmer("english")
