@@ -25,6 +25,7 @@ from bot.core.yamlfile import YamlFileError, describe, line_of, own_line, read_y
 TITLE_LIMIT = 256  # Discord embed title
 TEXT_LIMIT = 4096  # Discord embed description
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+_FAQ_GROUP = re.compile(r"^(?:faqs?|frequently asked questions)\b", re.IGNORECASE)
 GLOSSARY_FILE = "glossary.yaml"
 CHECKS_FILE = "checks.yaml"
 CURATION_FILE = "curation.yaml"
@@ -93,10 +94,12 @@ class KnowledgeBase:
         return tuple(found[:limit])
 
     def topics(self) -> tuple[Topic, ...]:
-        """Entries grouped for browsing: FAQs of each source, then each top-level heading."""
+        """Entries for browsing, grouped by the heading they are under (else a source's FAQs)."""
         groups: dict[str, list[Entry]] = {}
         for entry in self.entries:
-            if entry.kind == "faq":
+            if entry.parent and not _FAQ_GROUP.match(entry.parent):
+                name = entry.parent
+            elif entry.kind == "faq":
                 name = f"FAQ · {entry.source.title}"
             else:
                 name = entry.parent or entry.title

@@ -307,3 +307,23 @@ def test_the_closest_id_shares_heading_words_not_just_the_source_prefix(stale, e
         "review-2024-plot-overview",
     ]
     assert closest_id(stale, known) == expected
+
+
+def test_faq_entries_are_browsed_under_their_group_and_the_rest_under_the_source(tmp_path):
+    source = """\
+source: {id: s, title: Club FAQ, kind: faq}
+entries:
+  - {id: s-intro, kind: section, title: Club FAQ, text: Welcome.}
+  - {id: s-rise, kind: faq, title: "Why won't it rise?", parent: Starters, text: Too cold.}
+  - {id: s-feed, kind: faq, title: "How often to feed?", parent: Starters, text: Daily.}
+  - {id: s-flat, kind: faq, title: "Why is it flat?", parent: Baking, text: Over-proofed.}
+  - {id: s-join, kind: faq, title: "How do I join?", parent: FAQs, text: Sign up.}
+  - {id: s-fee, kind: faq, title: "Is there a fee?", text: "No."}
+"""
+    kb = load_knowledge_base(write(tmp_path, {"s.yaml": source}))
+    assert [(t.name, [e.id for e in t.entries]) for t in kb.topics()] == [
+        ("Club FAQ", ["s-intro"]),
+        ("Starters", ["s-rise", "s-feed"]),
+        ("Baking", ["s-flat"]),
+        ("FAQ · Club FAQ", ["s-join", "s-fee"]),
+    ]
