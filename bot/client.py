@@ -24,6 +24,7 @@ from discord.gateway import ReconnectWebSocket
 
 from bot import render
 from bot.antispam import AntiSpam, Clock, monotonic
+from bot.autoanswer.intent import connect_dropping_refused_intent, intents_for
 from bot.config import Settings
 from bot.core import Engine, KnowledgeBase
 from bot.core.model import MatchSettings
@@ -36,7 +37,7 @@ from bot.views import PERSISTENT_ITEMS, send_private
 
 log = logging.getLogger(__name__)
 
-EXTENSIONS = ("bot.exts.ask", "bot.exts.browse", "bot.exts.admin")
+EXTENSIONS = ("bot.exts.ask", "bot.exts.browse", "bot.exts.admin", "bot.exts.autoanswer")
 DRAIN_SECONDS = 5.0  # how long a stop waits for the questions and clicks being answered
 # Connections to each host (discord.com; each gateway host apart) open at once. discord.py opens
 # one per concurrent request, unbounded: a burst of questions could run the process out of file
@@ -230,7 +231,7 @@ class ConciergeBot(commands.Bot):
         discord.VoiceClient.warn_dave = False
         super().__init__(
             command_prefix=commands.when_mentioned,
-            intents=discord.Intents.default(),
+            intents=intents_for(settings.autoanswer),
             allowed_mentions=discord.AllowedMentions.none(),
             help_command=None,
             tree_cls=ConciergeTree,
@@ -256,6 +257,13 @@ class ConciergeBot(commands.Bot):
         )
         self.reloader = Reloader(self, data_dir or Path(settings.knowledge.data_dir), self.metrics)
         self._answering: set[asyncio.Task[Any]] = set()
+        self.autoanswer_refused = ""  # why Discord refused the Message Content intent, if it did
+
+    async def connect(self, *, reconnect: bool = True) -> None:
+        """Connect; if Discord refuses Message Content (4014), go on without it: no auto-answer."""
+        await connect_dropping_refused_intent(
+            self, lambda: super(ConciergeBot, self).connect(reconnect=reconnect)
+        )
 
     async def login(self, token: str) -> None:
         """Log in over HTTP, with the bounded connection pool (made here, in the running loop)."""

@@ -59,8 +59,10 @@ async def connect_dropping_refused_intent(bot: Any, connect: Callable[[], Awaita
             return
         except discord.PrivilegedIntentsRequired:
             intents = bot._connection._intents
-            if not intents.message_content:
-                raise  # another privileged intent: not ours to drop
+            if not intents.message_content or bot.is_closed():
+                # Another privileged intent, not ours to drop; or a sharded client, which
+                # closes itself on 4014 and cannot connect again.
+                raise
             intents.message_content = False
             bot.autoanswer_refused = REFUSED
             log.error(REFUSED)
