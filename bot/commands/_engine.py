@@ -29,13 +29,21 @@ def add_data_argument(parser: argparse.ArgumentParser, purpose: str = "") -> Non
     )
 
 
-def report_error(args: argparse.Namespace, message: str, *, hint: bool = False) -> None:
+def report_error(
+    args: argparse.Namespace,
+    message: str,
+    *,
+    hint: bool = False,
+    settings: Settings | None = None,
+) -> None:
     """Print `error: MESSAGE` on stderr; with --debug, the traceback of the error being handled.
 
-    `hint` adds "(run with --debug for the traceback)" when --debug is off, for a failure the
-    message alone may not explain.
+    Logging at DEBUG (in `settings`, when they are loaded) shows the traceback too. `hint` adds
+    "(run with --debug for the traceback)" otherwise, for a failure the message may not explain.
     """
-    debug = getattr(args, "debug", False)
+    debug = bool(getattr(args, "debug", False)) or (
+        settings is not None and settings.logging.level.upper() == "DEBUG"
+    )
     print(f"error: {message}{f' ({DEBUG_HINT})' if hint and not debug else ''}", file=sys.stderr)
     if debug and sys.exc_info()[1] is not None:
         traceback.print_exc()
@@ -91,13 +99,13 @@ def load_or_report(args: argparse.Namespace, settings: Settings) -> KnowledgeBas
     """The knowledge base from --data or the configured directory; None after printing why."""
     missing = missing_data_dir(args, settings)
     if missing is not None:
-        report_error(args, missing)
+        report_error(args, missing, settings=settings)
         return None
     data_dir = data_dir_for(args, settings)
     try:
         return load_knowledge_base(data_dir)
     except KnowledgeBaseError as error:
-        report_error(args, f"{data_dir}: {error}")
+        report_error(args, f"{data_dir}: {error}", settings=settings)
         return None
 
 

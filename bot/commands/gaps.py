@@ -142,7 +142,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         gaps = asyncio.run(fetch(storage, args.guild, args.limit))
     except Exception as error:
-        report_error(args, f"cannot read {describe(storage)}: {error}")
+        report_error(args, f"cannot read {describe(storage)}: {error}", settings=settings)
         return 1
     engine = None
     if args.data:

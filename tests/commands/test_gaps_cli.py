@@ -181,3 +181,22 @@ def test_an_unreachable_database_is_reported(monkeypatch: pytest.MonkeyPatch, ca
     err = capsys.readouterr().err
     assert err.startswith("error: cannot read PostgreSQL 127.0.0.1:9/none")
     assert "secret" not in err
+
+
+@pytest.mark.parametrize(
+    ("how", "traceback_shown"), [("plain", False), ("--debug", True), ("DEBUG logging", True)]
+)
+def test_a_store_failure_shows_its_traceback_only_when_debugging(
+    monkeypatch: pytest.MonkeyPatch, capsys, how: str, traceback_shown: bool
+):
+    monkeypatch.setenv("CONCIERGE_STORAGE_DATABASE_URL", "postgresql://c:secret@127.0.0.1:9/none")
+    if how == "DEBUG logging":
+        monkeypatch.setenv("CONCIERGE_LOGGING_LEVEL", "DEBUG")
+
+    assert main(["--debug", "gaps"] if how == "--debug" else ["gaps"]) == 1
+
+    err = capsys.readouterr().err
+    assert err.startswith("error: cannot read PostgreSQL 127.0.0.1:9/none")
+    assert ("Traceback (most recent call last)" in err) is traceback_shown
+    assert len(err.splitlines()) > 1 if traceback_shown else len(err.splitlines()) == 1
+    assert "secret" not in err
