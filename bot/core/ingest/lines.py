@@ -164,7 +164,11 @@ def _edge_words(words: list[str]) -> list[str]:
     """Drop ornament words at either end, and mirrored wrappers ("★彡 Rules 彡★")."""
     while words and not any(ch.isalnum() for ch in words[0]):
         words = words[1:]
-    while words and not any(ch.isalnum() for ch in words[-1]) and words[-1] not in ("?", "?!"):
+    while (
+        words
+        and not any(ch.isalnum() for ch in words[-1])
+        and not _QUESTION_CLUTTER.match(words[-1])
+    ):
         words = words[:-1]
     while (
         len(words) >= 3
