@@ -64,7 +64,8 @@ def explain(error: BaseException) -> str | None:
 
 def _refusal(error: discord.HTTPException) -> str:
     status = f"{error.status} {error.response.reason}" if error.response else str(error.status)
-    detail = f": {error.text}" if error.text else ""
+    text = "; ".join(line.strip() for line in error.text.splitlines() if line.strip())
+    detail = f": {text}" if text else ""  # "Invalid Form Body; In 0.name: ..." on one line
     if error.status == 429:
         return f"Discord is rate limiting this bot ({status}){detail}: wait a while, then try again"
     if error.status == 403:

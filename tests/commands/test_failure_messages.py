@@ -11,11 +11,17 @@ import pytest
 from bot.commands._failures import explain
 
 
-def refusal(status: int, reason: str, text: str = "") -> discord.HTTPException:
+def refusal(
+    status: int, reason: str, text: str = "", errors: dict[str, Any] | None = None
+) -> discord.HTTPException:
     """The exception discord.py raises for an HTTP answer with this status."""
     response: Any = SimpleNamespace(status=status, reason=reason)
     kinds = {403: discord.Forbidden, 404: discord.NotFound, 503: discord.DiscordServerError}
-    return kinds.get(status, discord.HTTPException)(response, {"message": text, "code": 0})
+    body = {"message": text, "code": 0, **({"errors": errors} if errors else {})}
+    return kinds.get(status, discord.HTTPException)(response, body)
+
+
+FORM_ERRORS = {"0": {"name": {"_errors": [{"code": "X", "message": "Must be 32 or fewer."}]}}}
 
 
 def closed(code: int) -> discord.ConnectionClosed:
@@ -31,7 +37,10 @@ def closed(code: int) -> discord.ConnectionClosed:
         (refusal(429, "Too Many Requests"), "rate limiting this bot (429 Too Many Requests)"),
         (discord.RateLimited(3600.0), "for 3600 s more: wait that long"),
         (refusal(503, "Service Unavailable"), "server error (503 Service Unavailable)"),
-        (refusal(400, "Bad Request", "Invalid Form Body"), "refused the request (400 Bad"),
+        (
+            refusal(400, "Bad Request", "Invalid Form Body", FORM_ERRORS),
+            "(400 Bad Request: Invalid Form Body; In 0.name: Must be 32 or fewer.)",
+        ),
         (closed(4004), "close code 4004): the token was refused"),
         (closed(4011), "set discord.sharded = true"),
         (closed(4999), "close code 4999): see https://discord.com/developers/docs"),

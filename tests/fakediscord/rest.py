@@ -45,8 +45,10 @@ ALLOWED_CALLBACKS = {
 
 
 def invalid_form(problems: list[str]) -> dict[str, Any]:
-    """Discord's 400 body for a body it refuses."""
-    return {"message": "Invalid Form Body", "code": 50035, "errors": {"_fake": problems}}
+    """Discord's 400 body for a body it refuses, `errors` nested as Discord nests them (a list
+    there makes discord.py fail to build its exception)."""
+    errors = [{"code": "BASE_TYPE_INVALID", "message": problem} for problem in problems]
+    return {"message": "Invalid Form Body", "code": 50035, "errors": {"_fake": {"_errors": errors}}}
 
 
 class Rest:

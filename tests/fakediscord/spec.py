@@ -5,7 +5,8 @@ template matches, validates the JSON body against its request schema (JSON Schem
 `$ref` resolved inside the spec), and then applies the limits the README of the spec lists as
 missing from it: message content at most 2,000 characters, at most 6,000 characters over all the
 embeds of a message, autocomplete choice names and values at most 100 characters. Snowflakes are
-accepted as integers as well as strings (discord.py sends some as integers; Discord takes both).
+accepted as integers as well as strings (discord.py sends some as integers; Discord takes both),
+and channel type 16 (GUILD_MEDIA, newer than this copy of the spec) as a channel type.
 An empty list means Discord would accept the body.
 """
 
@@ -57,6 +58,9 @@ def _load(spec_path: Path) -> dict[str, Any]:
             {"type": "integer", "minimum": 0, "maximum": 2**64 - 1},
         ]
     }
+    # GUILD_MEDIA (16) is a channel type Discord has had since 2023; this copy of the spec predates
+    # it, and discord.py puts it in channel_types next to forums (15).
+    schemas["ChannelTypes"]["oneOf"].append({"title": "GUILD_MEDIA", "const": 16})
     return spec
 
 

@@ -77,7 +77,9 @@ def test_sigterm_under_traffic_answers_every_question_it_had_and_logs_no_error(
     asker = Asker(fake)
     try:
         asker.start()
-        time.sleep(1.5)  # a steady stream, several questions always in hand
+        deadline = time.monotonic() + 15
+        while len(asker.asked) < 25 and time.monotonic() < deadline:
+            time.sleep(0.05)  # a steady stream, several questions always in hand
         logged = len(bot.output())
         stopped_at = time.monotonic()
         bot.process.send_signal(15)
