@@ -141,6 +141,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Ingest, check, then write (or print); one line on stderr for whatever went wrong."""
     try:
+        if not args.timeout > 0:
+            raise IngestError(f"--timeout must be more than 0 seconds, not {args.timeout:g}")
         if args.all or args.only:
             return _run_manifest(args)
         return _run_one(args)
@@ -155,8 +157,6 @@ def run(args: argparse.Namespace) -> int:
 def _run_one(args: argparse.Namespace) -> int:
     if not args.article:
         raise IngestError("name an article or page to ingest, or use --all (see --help)")
-    if not args.timeout > 0:
-        raise IngestError(f"--timeout must be more than 0 seconds, not {args.timeout:g}")
     output = Path(args.output) if args.output else None
     if args.data and not Path(args.data).is_dir():
         try:
@@ -168,9 +168,11 @@ def _run_one(args: argparse.Namespace) -> int:
     relative = _relative_output(output, data_dir)
     job = Job(args.article, args.source, args.source_id, args.kind, args.format, relative)
     made = _make(job, _one_off_header(args), args.timeout)
-    problems, elsewhere = _check({made.job.output or "new.yaml": made.text}, data_dir)
+    key = made.job.output or f"sources/{made.article.source_id}.new.yaml"
+    shown = {} if made.job.output else {key: args.output or "the generated YAML"}
+    problems, elsewhere = _check({key: made.text}, data_dir)
     if problems:
-        raise IngestError(_refusal(problems, data_dir))
+        raise IngestError(_refusal(problems, data_dir, shown))
     if output is None:
         sys.stdout.write(made.text)
     else:
@@ -435,14 +437,21 @@ def _about(problem: Problem, outputs: dict[str, str]) -> bool:
     )
 
 
-def _located(problem: Problem, data_dir: Path | None) -> str:
+def _located(problem: Problem, data_dir: Path | None, shown: dict[str, str] | None = None) -> str:
+    """The problem with its file as the admin knows it: in the data directory, or the output."""
+    for key, name in (shown or {}).items():
+        problem = replace(problem, message=problem.message.replace(key, name))
+    if shown and problem.file in shown:
+        return str(replace(problem, file=shown[problem.file]))
     if data_dir is None or problem.file.startswith(("/", str(data_dir))):
         return str(problem)
     return str(replace(problem, file=str(data_dir / problem.file)))
 
 
-def _refusal(problems: list[Problem], data_dir: Path | None) -> str:
-    first = _located(problems[0], data_dir)
+def _refusal(
+    problems: list[Problem], data_dir: Path | None, shown: dict[str, str] | None = None
+) -> str:
+    first = _located(problems[0], data_dir, shown)
     more = f" (and {len(problems) - 1} more problem(s))" if len(problems) > 1 else ""
     return f"nothing written: {first}{more}"
 

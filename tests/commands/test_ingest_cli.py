@@ -423,3 +423,12 @@ def test_a_faq_web_page_keeps_every_question_and_splits_a_long_answer(data, caps
     assert parts[0].title.endswith(f"(1 of {len(parts)})") and parts[0].next == parts[1].id
     assert f"1 split answers (in {len(parts)} parts)" in err
     assert "Home" not in target.read_text(encoding="utf-8").split("\nentries:")[1]
+
+
+def test_printing_with_data_checks_against_it_and_names_the_generated_yaml(article, data, capsys):
+    assert (
+        ingest(capsys, str(article), "--id", "demo", "-o", str(data / "sources" / "a.yaml"))[0] == 0
+    )
+    code, out, err = ingest(capsys, str(article), "--id", "demo", "--data", str(data))
+    assert_refused(code, out, err, "the generated YAML", "duplicate id")
+    assert ".new.yaml" not in err
