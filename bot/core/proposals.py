@@ -236,13 +236,15 @@ def with_alias(kb: KnowledgeBase, entry_id: str, alias: str) -> KnowledgeBase:
 
 
 def alias_clash(kb: KnowledgeBase, entry_id: str, alias: str) -> str:
-    """Why `alias` cannot go on `entry_id` (it is another entry's alias), or ""."""
-    key = " ".join(alias.casefold().split())
+    """Why `alias` cannot go on `entry_id` (another entry's alias or title), or ""."""
+    key = words(alias)
     for entry in kb.entries:
-        if entry.id != entry_id and any(
-            " ".join(a.casefold().split()) == key for a in entry.aliases
-        ):
+        if entry.id == entry_id:
+            continue
+        if any(words(a) == key for a in entry.aliases):
             return f"alias {alias!r} is already on entry {entry.id!r}"
+        if words(entry.title) == key:
+            return f"alias {alias!r} is the title of entry {entry.id!r}"
     return ""
 
 
