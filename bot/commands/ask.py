@@ -17,7 +17,8 @@ DONT_KNOW = "I don't know that one yet."
 NOT_SURE = "I'm not sure. Did you mean…"
 FAILED = "internal error"  # the reason of the no-answer given for a question that raised
 JSON_KEYS = """\
-With --json, each question gives exactly one line: a JSON object with always the same keys.
+With --json, each question gives exactly one line: a JSON object with always the same keys
+(with --explain too, the explanation's own keys instead of these).
   answered     true when the bot answers, false when it doesn't
   outcome      "answered", "unsure" (it would ask "did you mean") or "abstained"
   id           the entry answered with (null when not answered)
