@@ -5,7 +5,8 @@ keeps a `ChannelLog` for each auto-answer channel; the policy says answer, stay 
 silent and record the question as a knowledge gap. In order, cheapest first:
 
 1. who wrote it and to whom: never a bot or a webhook, never an edit, never a reply to another
-   member or a message that mentions someone else (that conversation is between people);
+   member or a message that mentions someone else (that conversation is between people), and
+   not a message that mentions the bot (the mention is answered as one already);
 2. whether it asks anything at all (`asks_something`), before the engine does any real work;
 3. the engine's answer: none is a gap; one below `threshold` is silence;
 4. the same entry auto-answered in the channel within `repeat_window_seconds` is silence;
@@ -53,6 +54,7 @@ class MessageFacts:
     replies_to_member: bool = False
     mentions_other: bool = False
     edited: bool = False
+    summoned: bool = False  # mentions the bot: answered as a mention, not here
     ordinary: bool = True  # a plain message or reply, not a join, pin or other system message
 
 
@@ -110,6 +112,8 @@ def screen(facts: MessageFacts) -> Decision | None:
         return Decision(Verdict.SILENT, "not an ordinary message")
     if facts.edited:
         return Decision(Verdict.SILENT, "an edit")
+    if facts.summoned:
+        return Decision(Verdict.SILENT, "asks the bot by name (answered as a mention)")
     if facts.replies_to_member:
         return Decision(Verdict.SILENT, "a reply to another member")
     if facts.mentions_other:

@@ -154,22 +154,46 @@ class AutoAnswerStore:
             )
         return bool(changed)
 
-    async def stats(self, guild_id: int) -> list[ChannelStats]:
-        """A server's figures for each of its auto-answer channels."""
+    async def guilds(self) -> list[int]:
+        """Every server with an auto-answer channel, count or draft."""
         async with self._store.transaction() as tx:
             rows = await tx.fetch(
-                "SELECT c.channel_id, c.mode, COALESCE(n.seen, 0), COALESCE(n.answered, 0), "
-                "COALESCE(n.missed, 0), "
-                "(SELECT COUNT(*) FROM autoanswer_drafts d WHERE d.guild_id = c.guild_id "
-                " AND d.channel_id = c.channel_id AND d.grade IS NOT NULL), "
-                "(SELECT COUNT(*) FROM autoanswer_drafts d WHERE d.guild_id = c.guild_id "
-                " AND d.channel_id = c.channel_id AND d.grade = 'correct') "
-                "FROM autoanswer_channels c LEFT JOIN autoanswer_counts n "
-                "ON n.guild_id = c.guild_id AND n.channel_id = c.channel_id "
-                "WHERE c.guild_id = $1 ORDER BY c.added_at, c.channel_id",
+                "SELECT guild_id FROM autoanswer_channels UNION "
+                "SELECT guild_id FROM autoanswer_counts UNION "
+                "SELECT guild_id FROM autoanswer_drafts"
+            )
+        return sorted(int(row[0]) for row in rows)
+
+    async def stats(self, guild_id: int) -> list[ChannelStats]:
+        """A server's figures for each channel it auto-answers or has figures for.
+
+        A channel named only in the settings file has no row of its own: its mode is shown as
+        "file" (its counts and drafts are still this server's).
+        """
+        async with self._store.transaction() as tx:
+            modes = await tx.fetch(
+                "SELECT channel_id, mode FROM autoanswer_channels WHERE guild_id = $1 "
+                "ORDER BY added_at, channel_id",
                 guild_id,
             )
-        return [
-            ChannelStats(int(c), str(m), int(s), int(a), int(x), int(g), int(k))
-            for c, m, s, a, x, g, k in rows
-        ]
+            counts = await tx.fetch(
+                "SELECT channel_id, seen, answered, missed FROM autoanswer_counts "
+                "WHERE guild_id = $1",
+                guild_id,
+            )
+            grades = await tx.fetch(
+                "SELECT channel_id, COUNT(grade), "
+                "SUM(CASE WHEN grade = 'correct' THEN 1 ELSE 0 END) "
+                "FROM autoanswer_drafts WHERE guild_id = $1 GROUP BY channel_id",
+                guild_id,
+            )
+        figures: dict[int, dict[str, Any]] = {int(c): {"mode": str(m)} for c, m in modes}
+        for c, seen, answered, missed in counts:
+            figures.setdefault(int(c), {"mode": "file"}).update(
+                seen=int(seen), answered=int(answered), missed=int(missed)
+            )
+        for c, graded, correct in grades:
+            figures.setdefault(int(c), {"mode": "file"}).update(
+                graded=int(graded), correct=int(correct or 0)
+            )
+        return [ChannelStats(channel_id, **values) for channel_id, values in figures.items()]

@@ -51,6 +51,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 REFRESH_SECONDS = 30.0  # how often the channels are re-read (another shard may have added one)
+FLUSH_SECONDS = 5.0  # how often the counts gathered in memory are written
 SEEN_LIMIT = 10_000  # message ids remembered, so no message is answered twice
 _ORDINARY = (discord.MessageType.default, discord.MessageType.reply)
 AutoChannel = discord.TextChannel | discord.ForumChannel
@@ -194,11 +195,14 @@ class AutoAnswer(commands.Cog):
         )
 
     async def _refresh_loop(self) -> None:
+        last_refresh = -REFRESH_SECONDS
         while True:
             with contextlib.suppress(Exception):
-                await self.refresh()
+                if time.monotonic() - last_refresh >= REFRESH_SECONDS:
+                    await self.refresh()
+                    last_refresh = time.monotonic()
                 await self.flush_counts()
-            await asyncio.sleep(REFRESH_SECONDS)
+            await asyncio.sleep(FLUSH_SECONDS)
 
     async def refresh(self) -> None:
         """Read the stored channels (every server's this process serves)."""
@@ -477,6 +481,7 @@ def facts_of(message: discord.Message, text: str, me_id: int) -> MessageFacts:
         replies_to_member=replies_to_member,
         mentions_other=mentions_other,
         edited=message.edited_at is not None,
+        summoned=any(user.id == me_id for user in message.mentions),
         ordinary=message.type in _ORDINARY,
     )
 

@@ -42,6 +42,7 @@ def sure(entry: Entry = DIRECTOR, score: float = 97.0) -> Answer:
         (MessageFacts(QUESTION, edited=True), "an edit"),
         (MessageFacts(QUESTION, replies_to_member=True), "a reply to another member"),
         (MessageFacts(QUESTION, mentions_other=True), "mentions someone else"),
+        (MessageFacts(QUESTION, summoned=True), "asks the bot by name (answered as a mention)"),
         (MessageFacts("lol same"), "asks nothing"),
         (MessageFacts("ballerina was great, loved the fire scene"), "asks nothing"),
         (MessageFacts(""), "asks nothing"),

@@ -60,8 +60,12 @@ async def test_one_server_cannot_read_or_change_anothers_settings_or_grades(
     assert not await autoanswer.remove_channel(SERVER_B, HELP_A)  # A's channel, named from B
     assert not await autoanswer.grade(SERVER_B, 42, "wrong", moderator_id=6)  # A's draft
     await autoanswer.count(SERVER_B, HELP_A, seen=100, answered=100)  # B counting A's channel
+    await autoanswer.grade(SERVER_A, 42, "correct", moderator_id=5)
 
     [stats_a] = await autoanswer.stats(SERVER_A)
-    assert (stats_a.seen, stats_a.graded) == (0, 0)
-    assert [s.channel_id for s in await autoanswer.stats(SERVER_B)] == [HELP_B]
+    assert (stats_a.mode, stats_a.seen, stats_a.graded, stats_a.correct) == ("trial", 0, 1, 1)
+    stats_b = {s.channel_id: s for s in await autoanswer.stats(SERVER_B)}
+    assert stats_b[HELP_B].mode == "live"
+    assert (stats_b[HELP_A].seen, stats_b[HELP_A].graded) == (100, 0)  # B's own count only
     assert [r.channel_id for r in await autoanswer.channels(SERVER_A)] == [HELP_A]
+    assert await autoanswer.guilds() == [SERVER_A, SERVER_B]
