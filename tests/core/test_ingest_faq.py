@@ -226,3 +226,13 @@ def test_a_question_without_an_answer_is_left_out_with_a_warning():
     article = ingest("## Help\n\n**Why is my loaf flat?**\n")
     assert article.entries == ()
     assert article.warnings == ("question 'Why is my loaf flat?' has no answer and was left out",)
+
+
+def test_a_question_heading_with_only_sub_sections_is_a_group_of_them():
+    text = "## FAQ\n\n### How do I install?\n\n#### Windows\n\nRun it.\n\n#### Mac\n\nDrag it.\n"
+    article = ingest(text, kind="faq")
+    assert [(e.title, e.parent) for e in article.entries] == [
+        ("Windows", "How do I install?"),
+        ("Mac", "How do I install?"),
+    ]
+    assert (article.groups, article.warnings) == (2, ())

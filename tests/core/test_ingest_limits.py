@@ -209,3 +209,10 @@ def test_huge_or_weird_input_still_fits_every_limit(text, fmt):
     for entry in article.entries:
         assert 0 < len(entry.text.strip()) <= TEXT_LIMIT and "\x00" not in entry.text
         assert 0 < len(entry.title) <= TITLE_LIMIT and len(entry.where) <= 1024
+
+
+def test_a_long_plain_text_list_of_dashed_names_becomes_one_entry_per_name():
+    names = "Rooney Winston Charon Director Pike Nogi Katla Daniel Tatiana Frank Lena Ivan".split()
+    text = "Cast\n" + "\n".join(f"- {name} – {paragraph(60, name.lower())}" for name in names)
+    article = ingest(text, fmt="text")
+    assert [(e.title, e.parent) for e in article.entries] == [(name, "Cast") for name in names]

@@ -103,7 +103,9 @@ def build_tree(tokens: list[Token], title: str) -> list[Node]:
             parent = stack[-1] if stack else None
             numbered += 1
             label = token.label if token.label not in ("", "Q") else f"Q{numbered}"
-            node = Node(token.text, "faq", 99, parent, label=label)
+            node = Node(token.text, "faq", token.level or 99, parent, label=label)
+            if token.level:  # a question heading: the headings below it are its sub-sections
+                stack.append(node)
         elif token.kind == "end":
             current = stack[-1] if stack else intro
             continue

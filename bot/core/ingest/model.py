@@ -102,7 +102,6 @@ class Token:
 
     kind: heading | question | bullet | text | end (closes a <details> or <dl> answer).
     `label` is "Q3" for a numbered question; for a bullet, the item's name when it has one.
-    `heading_question` marks a question written as a heading (it keeps a section-style id).
     """
 
     kind: str
@@ -111,5 +110,4 @@ class Token:
     level: int = 0
     label: str = ""
     block_start: bool = True
-    heading_question: bool = False
     body: str = ""  # for a named bullet: its description
