@@ -6,6 +6,18 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+JSON_FIELDS = (
+    "answered",
+    "outcome",
+    "id",
+    "title",
+    "text",
+    "source",
+    "notes",
+    "score",
+    "matched",
+    "suggestions",
+)
 
 
 def run_bot(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
@@ -36,7 +48,7 @@ def test_ask_says_it_does_not_know_instead_of_guessing():
 def test_ask_json_has_the_documented_fields():
     done = run_bot("ask", "--json", "who wrote ballerina")
     payload = json.loads(done.stdout)
-    assert set(payload) >= {"answered", "id", "title", "text", "source", "score", "suggestions"}
+    assert set(payload) == set(JSON_FIELDS)
     assert payload["answered"] is True
     assert "Shay Hatten" in payload["text"]
     assert all(set(s) >= {"id", "title"} for s in payload["suggestions"])
@@ -48,6 +60,7 @@ def test_stdin_gives_exactly_one_json_line_per_input_line_in_order():
     lines = done.stdout.splitlines()
     assert len(lines) == len(questions), done.stdout
     answers = [json.loads(line) for line in lines]
+    assert all(tuple(answer) == JSON_FIELDS for answer in answers)
     assert answers[0]["answered"] and "Len Wiseman" in answers[0]["text"]
     assert answers[1]["answered"] is False
     assert answers[2]["answered"] is False
