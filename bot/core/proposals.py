@@ -215,7 +215,8 @@ def proposal_id(kind: str, *parts: str) -> str:
 def asking_part(engine: Engine, question: str) -> str:
     """The part of a message that asks, without the chat around it."""
     cleaned = clean_question(question, engine.settings.max_question_chars)
-    return read_message(cleaned).question or cleaned
+    asked = read_message(cleaned).question or cleaned
+    return asked.replace(" . ", ". ")  # the reading joins clauses with " . "
 
 
 def as_alias(text: str) -> str:
