@@ -36,6 +36,13 @@ Your starter is weak, or the dough over-proofed.
 About ten minutes by hand, until the dough is smooth.
 """
 
+BAKING_BOLD_LEADS = """Our bakery answers.
+
+**Can I freeze dough?** Yes, for up to a month.
+
+**Do you sell starter?**: Every Saturday.
+"""
+
 GAME_Q_LINES = """## Getting started
 
 Q: How do I save the game?
@@ -106,6 +113,13 @@ Sessions end after 30 days.
             ],
         ),
         (
+            BAKING_BOLD_LEADS,
+            [
+                ("Can I freeze dough?", "Yes, for up to a month."),
+                ("Do you sell starter?", "Every Saturday."),
+            ],
+        ),
+        (
             GAME_Q_LINES,
             [
                 ("How do I save the game?", "Press F5 anywhere outside combat."),
@@ -134,7 +148,16 @@ Sessions end after 30 days.
             ],
         ),
     ],
-    ids=["question-headings", "bold-lines", "q-a-lines", "details", "dl", "deflist", "pasted"],
+    ids=[
+        "question-headings",
+        "bold-lines",
+        "bold-leads",
+        "q-a-lines",
+        "details",
+        "dl",
+        "deflist",
+        "pasted",
+    ],
 )
 def test_every_question_form_becomes_an_faq_entry_with_its_answer(text, expected):
     assert faqs(ingest(text)) == expected

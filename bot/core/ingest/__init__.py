@@ -70,6 +70,7 @@ SOURCE_ID_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$")
 _MARKDOWN_SIGNS = re.compile(
     r"^#{1,6}(?:[ \t]|$)"  # an ATX heading
     r"|^\*\*[^*\n]{1,300}\*\*[ \t]*$|^__[^_\n]{1,300}__[ \t]*$"  # a bold line
+    r"|^\*\*[^*\n]{1,300}\?\*\*"  # a bold question leading its answer
     r"|\[[^\[\]\n]{1,300}\]\([^()\s]{1,2000}\)"  # a link
     r"|^(?:```|~~~)"  # a code fence
     r"|^[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*\|"  # a table's delimiter row

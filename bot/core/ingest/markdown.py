@@ -116,10 +116,19 @@ class _Walker:
             self.links.append(normalise_space(inline_text(inline)))
             return
         pending: list[str] = []
-        for text, bold in _inline_lines(inline):
+        for text, bold, lead in _inline_lines(inline):
             text = normalise_space(text)
             if not text:
                 continue
+            lead = normalise_space(lead)
+            if lead.endswith("?") and len(lead) <= TITLE_LIMIT and text.startswith(lead):
+                # "**Why is my loaf flat?** Your starter is weak.": the answer on the same line
+                self._flush(pending, line)
+                self.emit(Token("question", lead, line))
+                text = text[len(lead) :].lstrip(" :–—-")
+                if not text:
+                    continue
+                bold = False
             numbered = QUESTION.match(text)
             bold_question = bold and text.endswith("?") and len(text) <= TITLE_LIMIT
             faq_line = (
@@ -173,26 +182,31 @@ def _inline_of(node: SyntaxTreeNode) -> list[SyntaxTreeNode]:
 
 def inline_text(nodes: list[SyntaxTreeNode]) -> str:
     """Inline Markdown as plain text: emphasis and links become their text, code keeps `ticks`."""
-    return " ".join(text for text, _ in _inline_lines(nodes))
+    return " ".join(text for text, _, _ in _inline_lines(nodes))
 
 
-def _inline_lines(nodes: list[SyntaxTreeNode]) -> list[tuple[str, bool]]:
-    """The lines of a paragraph, each with whether it is all bold (a bold question line)."""
+def _inline_lines(nodes: list[SyntaxTreeNode]) -> list[tuple[str, bool, str]]:
+    """The lines of a paragraph: text, whether it is all bold, and a bold lead before more text."""
     if len(nodes) == 1 and nodes[0].type == "inline":
         nodes = nodes[0].children
-    lines: list[tuple[str, bool]] = []
+    lines: list[tuple[str, bool, str]] = []
     parts: list[str] = []
     bold = True
+    lead = ""
     for node in nodes:
         if node.type in ("softbreak", "hardbreak"):
-            lines.append(("".join(parts), bold and bool(parts)))
-            parts, bold = [], True
+            joined = "".join(parts)
+            lines.append((joined, bold and bool(joined.strip()), "" if bold else lead))
+            parts, bold, lead = [], True, ""
             continue
         text = _inline(node)
+        if node.type == "strong" and not "".join(parts).strip():
+            lead = text
         if node.type != "strong" and text.strip():
             bold = False
         parts.append(text)
-    lines.append(("".join(parts), bold and bool("".join(parts).strip())))
+    joined = "".join(parts)
+    lines.append((joined, bold and bool(joined.strip()), "" if bold else lead))
     return lines
 
 
