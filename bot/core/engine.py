@@ -48,6 +48,7 @@ ASIDE_COVERAGE = 0.25  # a unit an entry names only in parentheses covers a quar
 NEGLIGIBLE_SHARE = 0.02  # a unit weighing less than this share of the question is not scored
 PROFILE_MEMO_SIZE = 8192  # entries whose title profiles are kept ready
 UNIT_MEMO_SIZE = 64  # recent texts' units: the parts of one message are read more than once
+TRUNCATED_PREFIX = 40  # a cut title this long or longer still names its entry
 FITTED_LIMIT = 10  # entries whose title fit is worked out, best base score first
 UNTYPED_DISCOUNT = 0.8  # e.g. a "when" question, and an entry that names no time at all
 LONG_QUESTION_UNITS = 4  # from this many units a message is long enough to carry chat
@@ -123,6 +124,8 @@ class Engine:
     def _answer(self, cleaned: str, trace: Trace | None = None) -> Result:
         """Answer a cleaned question; fill `trace` with the workings when one is given."""
         exact = self._exact.get(" ".join(words(cleaned)))
+        if exact is None and cleaned.endswith(("…", "...")):
+            exact = self._title_starting(" ".join(words(cleaned)))  # a title cut to fit a choice
         if exact is not None:
             # A title or alias asked word for word, as autocomplete offers it, is that entry.
             entry = self.kb.entries[exact]
@@ -154,6 +157,13 @@ class Engine:
         if all(self.index.entry_has(number, u.terms) for u in specific):
             return answer
         return result
+
+    def _title_starting(self, prefix: str) -> int | None:
+        """The one entry whose title or alias starts with these words, if only one does."""
+        if len(prefix) < TRUNCATED_PREFIX:
+            return None
+        found = {number for key, number in self._exact.items() if key.startswith(prefix)}
+        return found.pop() if len(found) == 1 else None
 
     def _judge(self, asked_text: str, trace: Trace | None = None) -> Result:
         """Answer the part of a message that asks, or say why not."""

@@ -255,6 +255,25 @@ def test_every_title_autocomplete_offers_answers_with_its_own_entry(engine):
         assert isinstance(result, Answer) and result.entry.id == entry.id, entry.title
 
 
+def test_a_title_cut_to_fit_an_autocomplete_choice_still_answers_with_its_entry(tmp_path):
+    long_title = "How do I " + " ".join(f"step{n} carefully" for n in range(12)) + "?"
+    kb = load_knowledge_base(write_faq(tmp_path, [("long", long_title, "Slowly.")]))
+    cut = long_title[:99] + "…"  # as Discord's 100-character choice limit leaves it
+    result = Engine(kb).ask(cut)
+    assert isinstance(result, Answer) and result.entry.id == "faq-long"
+
+
+def write_faq(tmp_path, items):
+    import yaml
+
+    (tmp_path / "sources").mkdir()
+    entries = [{"id": f"faq-{i}", "kind": "faq", "title": t, "text": x} for i, t, x in items]
+    entries.append({"id": "faq-other", "kind": "faq", "title": "Other?", "text": "Other."})
+    source = {"source": {"id": "faq", "title": "FAQ", "kind": "faq"}, "entries": entries}
+    (tmp_path / "sources" / "faq.yaml").write_text(yaml.safe_dump(source))
+    return tmp_path
+
+
 def test_explain_separates_the_question_from_the_chat_and_says_what_to_add(engine):
     explanation = engine.explain("just rewatched chapter 4 lol. who is the composer?")
     assert explanation.asked == "who is the composer"
