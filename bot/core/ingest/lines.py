@@ -45,6 +45,7 @@ _LINK_PHRASE = re.compile(
     r"(?:other\s+)?(?:page|article|post|site|website|guide|wiki|blog|channel)\W*$",
     re.IGNORECASE,
 )
+_LEAD_ORNAMENT = re.compile(r"^[=~*_\-+.:|<>#/\\·•,;]+")
 _QUESTION_CLUTTER = re.compile(r"\s*[?!‽⁉⁈¿¡]+$")
 
 
@@ -186,7 +187,9 @@ def clean_title(text: str, limit: int = TITLE_LIMIT) -> str:
     text = normalise_space("".join(" " if _is_ornament(ch) else ch for ch in text))
     words = _edge_words(text.split())
     text = " ".join(words)
-    text = text.lstrip("=~*_-+.:|<>#/\\·•,;")
+    lead = _LEAD_ORNAMENT.match(text)
+    if lead and (len(lead.group()) > 1 or lead.group() not in ".#-+"):  # not ".NET", "#1"
+        text = text[lead.end() :]
     text = text.rstrip("=~*_-:|<>/\\·•,;")
     clutter = _QUESTION_CLUTTER.search(text)
     if clutter:
