@@ -50,6 +50,8 @@ A: Press F5 anywhere outside combat.
 
 Q2: Can I play offline?
 A2: Yes, after the first login.
+
+Q3: Is there a map editor? A3: Yes, from the main menu.
 """
 
 SOFTWARE_DETAILS = """## Account
@@ -124,6 +126,7 @@ Sessions end after 30 days.
             [
                 ("How do I save the game?", "Press F5 anywhere outside combat."),
                 ("Can I play offline?", "Yes, after the first login."),
+                ("Is there a map editor?", "Yes, from the main menu."),
             ],
         ),
         (
@@ -196,7 +199,14 @@ def test_a_group_heading_is_not_an_entry_and_its_text_is_not_composed():
     ("text", "ids"),
     [
         (BAKING_HEADINGS, ["demo-how-do-i-feed-my-starter", "demo-why-is-my-loaf-flat"]),
-        (GAME_Q_LINES, ["demo-faq-how-do-i-save-the-game", "demo-faq-can-i-play-offline"]),
+        (
+            GAME_Q_LINES,
+            [
+                "demo-faq-how-do-i-save-the-game",
+                "demo-faq-can-i-play-offline",
+                "demo-faq-is-there-a-map-editor",
+            ],
+        ),
         (BAKING_BOLD, ["demo-faq-why-is-my-loaf-flat", "demo-faq-how-long-should-i-knead"]),
     ],
 )
@@ -219,6 +229,13 @@ Wear more layers and build a fire.
 def test_under_kind_faq_every_heading_with_an_answer_is_a_question():
     assert [e.kind for e in ingest(GAME_FAQ_STATEMENTS, kind="faq").entries] == ["faq", "faq"]
     assert [e.kind for e in ingest(GAME_FAQ_STATEMENTS).entries] == ["section", "section"]
+
+
+def test_q_and_a_on_one_plain_text_line_is_a_question_and_its_answer():
+    text = "Help\nQ: Can I play offline? A: Yes, after the first login.\n"
+    assert faqs(ingest(text, fmt="text")) == [
+        ("Can I play offline?", "Yes, after the first login.")
+    ]
 
 
 def test_under_kind_faq_plain_question_lines_are_questions_without_an_faq_heading():

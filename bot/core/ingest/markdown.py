@@ -22,7 +22,7 @@ from bot.core.ingest.lines import (
     same_title,
 )
 from bot.core.ingest.model import TITLE_LIMIT, Token
-from bot.core.ingest.plain import FAQ_HEADING, QUESTION
+from bot.core.ingest.plain import FAQ_HEADING, QUESTION, QUESTION_AND_ANSWER
 
 MAX_NESTING = 20  # markdown-it stops nesting there: deep input cannot recurse without end
 _NAME_LEAD = re.compile(r"^[\s:–—-]+")
@@ -129,6 +129,13 @@ class _Walker:
                 if not text:
                     continue
                 bold = False
+            both = QUESTION_AND_ANSWER.match(text)
+            if both:  # "Q: Can I freeze dough? A: Yes." on one line
+                self._flush(pending, line)
+                label = f"Q{both.group(1)}"
+                self.emit(Token("question", both.group(2).strip(), line, label=label))
+                pending.append(both.group(3))
+                continue
             numbered = QUESTION.match(text)
             bold_question = bold and text.endswith("?") and len(text) <= TITLE_LIMIT
             faq_line = (

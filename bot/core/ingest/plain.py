@@ -25,6 +25,9 @@ RULE = re.compile(r"^(?:-{3,}|\*{3,}|_{3,}|={3,}|~{3,})$")
 BULLET = re.compile(r"^[-*•+]\s+(.*)$")
 NUMBERED = re.compile(r"^\d{1,3}[.)]\s+\S")
 QUESTION = re.compile(r"^(?:\*\*)?Q(\d*)\s*[:.)]\s*(.+?\?)(?:\*\*)?$", re.IGNORECASE)
+QUESTION_AND_ANSWER = re.compile(
+    r"^(?:\*\*)?Q(\d*)\s*[:.)]\s*(.+?\?)(?:\*\*)?\s+A\d*\s*[:.)]\s+(\S.*)$", re.IGNORECASE
+)
 FAQ_HEADING = re.compile(r"^(?:faqs?|frequently asked questions)\b", re.IGNORECASE)
 _LONE_BULLET = frozenset("-*•+")
 
@@ -56,6 +59,13 @@ def plain_tokens(text: str, title: str, all_faq: bool) -> tuple[list[Token], lis
             continue
         if is_link_only_line(line):
             links.append(line)
+            continue
+        both = QUESTION_AND_ANSWER.match(line)
+        if both:  # "Q: Can I freeze dough? A: Yes." on one line
+            label = f"Q{both.group(1)}"
+            tokens.append(Token("question", both.group(2).strip(), number, label=label))
+            tokens.append(Token("text", both.group(3), number))
+            after_question = False
             continue
         last = tokens[-1] if tokens else None
         token = _classify(line, number, pending_bullet, block_start, in_faq, after_question, last)
