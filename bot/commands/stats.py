@@ -29,9 +29,7 @@ async def fetch(settings: StorageSettings, guild_id: int | None) -> dict[int, li
     store = await open_store(settings)
     try:
         autoanswer = AutoAnswerStore(store)
-        guilds = (
-            [guild_id] if guild_id else sorted({r.guild_id for r in await autoanswer.channels()})
-        )
+        guilds = [guild_id] if guild_id else await autoanswer.guilds()
         return {guild: await autoanswer.stats(guild) for guild in guilds}
     finally:
         await store.close()
