@@ -49,6 +49,7 @@ NEGLIGIBLE_SHARE = 0.02  # a unit weighing less than this share of the question 
 PROFILE_MEMO_SIZE = 8192  # entries whose title profiles are kept ready
 UNIT_MEMO_SIZE = 64  # recent texts' units: the parts of one message are read more than once
 TRUNCATED_PREFIX = 40  # a cut title this long or longer still names its entry
+FAQ_HEAD_COVERAGE = 0.3  # of the question's weight, in an FAQ entry's title or aliases
 FITTED_LIMIT = 10  # entries whose title fit is worked out, best base score first
 UNTYPED_DISCOUNT = 0.8  # e.g. a "when" question, and an entry that names no time at all
 LONG_QUESTION_UNITS = 4  # from this many units a message is long enough to carry chat
@@ -234,7 +235,12 @@ class Engine:
             for u, hits in zip(units, scored.matched, strict=True)
             if hits is not None and not hits[best]
         ]
-        confident = best not in cannot_answer and (
+        # An FAQ answer's words are there to answer its own question: an FAQ entry is the
+        # answer only to a question that shares enough of that question (title or alias).
+        faq_elsewhere = (
+            entries[scored.ids[best]].kind == "faq" and scored.head[best] < FAQ_HEAD_COVERAGE
+        )
+        confident = best not in cannot_answer and not faq_elsewhere and (
             (
                 final[best] >= settings.answer_threshold
                 and scored.coverage[best] >= settings.min_coverage

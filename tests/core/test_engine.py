@@ -286,3 +286,19 @@ def test_explain_separates_the_question_from_the_chat_and_says_what_to_add(engin
     assert answered.candidates[0].entry_id == answered.answer
     exact = engine.explain(engine.kb.entries[0].title)
     assert exact.outcome == "answered" and "word for word" in exact.why
+
+
+def test_an_faq_answer_does_not_answer_another_question_about_what_it_mentions(tmp_path):
+    kb = load_knowledge_base(
+        write_faq(
+            tmp_path,
+            [
+                ("cure", "How can I cure a fungal infection?", "The Blood Filter bionic cures it."),
+                ("labs", "How do I get into science labs?", "Find an ID card or cut the fence."),
+            ],
+        )
+    )
+    engine = Engine(kb)
+    assert isinstance(engine.ask("How much power does the Blood Filter bionic use?"), NoAnswer)
+    answer = engine.ask("how do i cure a fungal infection")
+    assert isinstance(answer, Answer) and answer.entry.id == "faq-cure"
