@@ -41,6 +41,8 @@ BAKING_BOLD_LEADS = """Our bakery answers.
 **Can I freeze dough?** Yes, for up to a month.
 
 **Do you sell starter?**: Every Saturday.
+
+**Q: Do you bake rye?** A: On Fridays.
 """
 
 GAME_Q_LINES = """## Getting started
@@ -119,6 +121,7 @@ Sessions end after 30 days.
             [
                 ("Can I freeze dough?", "Yes, for up to a month."),
                 ("Do you sell starter?", "Every Saturday."),
+                ("Do you bake rye?", "On Fridays."),
             ],
         ),
         (

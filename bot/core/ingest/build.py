@@ -247,7 +247,8 @@ def _add(
     if not pieces:
         return
     if len(pieces) == 1:
-        built.entries.append(IngestedEntry(ids.claim(base), kind, title, parent, where, text))
+        entry = IngestedEntry(ids.claim(base), kind, title, parent, where, pieces[0])
+        built.entries.append(entry)
         return
     count = len(pieces)
     built.split_answers += 1

@@ -124,8 +124,11 @@ class _Walker:
             if lead.endswith("?") and len(lead) <= TITLE_LIMIT and text.startswith(lead):
                 # "**Why is my loaf flat?** Your starter is weak.": the answer on the same line
                 self._flush(pending, line)
-                self.emit(Token("question", lead, line))
-                text = text[len(lead) :].lstrip(" :–—-")
+                numbered = QUESTION.match(lead)
+                label = f"Q{numbered.group(1)}" if numbered else ""
+                question = numbered.group(2).strip() if numbered else lead
+                self.emit(Token("question", question, line, label=label))
+                text = _NAME_LEAD.sub("", text[len(lead) :], count=1)  # "A:" goes with the answer
                 if not text:
                     continue
                 bold = False
