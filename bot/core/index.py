@@ -296,7 +296,9 @@ def _passages(text: str) -> list[str]:
 
 
 ASIDE_WEIGHT = 0.5  # words in parentheses count half in the BM25 strength
-_ASIDE = re.compile(r"\(([^()]{1,200})\)")
+# Words in parentheses, unless they spell out the capitals before them: "XEDRA (Xenophysical
+# Energy Defense Research Agency)" defines the name, it is no aside.
+_ASIDE = re.compile(r"(?<![A-Z]{2} )(?<![A-Z]{2})\(([^()]{1,200})\)")
 _SUBHEADING = re.compile(r"(?m)^\*\*[^*\n]+\*\*[ \t]*$")
 
 
