@@ -1,5 +1,6 @@
 """Entries always fit Discord: long answers in parts, long lists by item; clean titles."""
 
+import time
 import unicodedata
 
 import pytest
@@ -219,3 +220,20 @@ def test_a_long_plain_text_list_of_dashed_names_becomes_one_entry_per_name():
     text = "Cast\n" + "\n".join(f"- {name} – {paragraph(60, name.lower())}" for name in names)
     article = ingest(text, fmt="text")
     assert [(e.title, e.parent) for e in article.entries] == [(name, "Cast") for name in names]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "x" * 200_000,  # one long word: a backtracking e-mail pattern made this minutes
+        "https://example.com/" * 40 + " !",  # repeated URLs: a nested URL pattern was exponential
+        "Q: " + "a?" * 100_000,
+        "# " + " " * 100_000 + "x",
+    ],
+    ids=["long-word", "repeated-urls", "many-question-marks", "spaced-heading"],
+)
+@pytest.mark.parametrize("fmt", ["markdown", "text"])
+def test_inputs_that_make_patterns_backtrack_take_linear_time(text, fmt):
+    started = time.process_time()
+    ingest(text, fmt=fmt)
+    assert time.process_time() - started < 10  # well under 1 s; the old patterns took minutes
