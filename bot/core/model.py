@@ -133,7 +133,7 @@ WEIGHTED_FIELDS = ("title", "alias", "tag", "text")  # each has a `<field>_weigh
 class MatchSettings:
     """Thresholds and limits of matching; every number here can be set in config."""
 
-    answer_threshold: float = 55.0
+    answer_threshold: float = 45.0
     suggest_threshold: float = 35.0
     min_coverage: float = 0.7
     partial_coverage: float = 0.45

@@ -10,7 +10,7 @@ from bot.core.errors import SettingError
     ("values", "field", "rule"),
     [
         ({"answer_threshold": 101}, "answer_threshold", "between 0 and 100"),
-        ({"suggest_threshold": 60}, "suggest_threshold", "answer_threshold, which is 55"),
+        ({"suggest_threshold": 60}, "suggest_threshold", "answer_threshold, which is 45"),
         ({"min_coverage": float("nan")}, "min_coverage", "between 0 and 1"),
         ({"typo_max_edits": 4}, "typo_max_edits", "between 0 and 3"),
         ({"max_suggestions": 26}, "max_suggestions", "between 0 and 25"),
