@@ -129,6 +129,9 @@ class Admin(commands.GroupCog, group_name="concierge"):
             return
         retention = self.bot.settings.storage.retention_days
         embed = reports.stats_embed(stats, self.bot.kb, retention_days=retention)
+        autoanswer = self.bot.get_cog("AutoAnswer")
+        if autoanswer is not None:  # bot/exts/autoanswer.py: its figures per channel
+            await autoanswer.add_figures(embed, interaction.guild_id)  # type: ignore[attr-defined]
         await send_private(interaction, embed=embed)
 
 

@@ -315,6 +315,20 @@ class AutoAnswer(commands.Cog):
         await self.flush_counts()
         return await store.stats(guild_id)
 
+    async def add_figures(self, embed: discord.Embed, guild_id: int | None) -> None:
+        """Add this server's auto-answer figures per channel to the `/concierge stats` embed."""
+        if guild_id is None:
+            return
+        try:
+            figures = await self.channel_stats(guild_id)
+        except Exception as error:
+            log.warning("could not read the auto-answer figures: %s", error)
+            return
+        if figures:
+            text = "\n".join(stats_lines(figures, self.settings.threshold))
+            value = render.truncate(text, render.FIELD_VALUE_LIMIT)
+            embed.add_field(name="Auto-answer", value=value, inline=False)
+
     # reading messages ----------------------------------------------------------------------------
 
     @commands.Cog.listener()

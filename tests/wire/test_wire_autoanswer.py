@@ -179,3 +179,24 @@ def test_trial_drafts_go_to_the_moderators_and_are_graded(
     fields = line.split()
     assert fields[1:8] == [places["trial"], "file", "1", "1", "0", "1", "100%"], line
     assert fields[8] == "94"
+
+
+def test_concierge_stats_shows_each_auto_answer_channel(
+    fake: FakeDiscord, bot: BotProcess, places: dict[str, str]
+):
+    async def run_stats() -> str:
+        data = fake._command_data("concierge", p.CHAT_INPUT, [{"type": 1, "name": "stats"}])
+        return await fake.deliver_interaction(
+            p.APPLICATION_COMMAND, data, channel_id=places["chat"], author=None
+        )
+
+    reply = fake.wait_for_reply(fake.run(run_stats))
+
+    body = reply.body.get("data") or reply.body
+    [embed] = body["embeds"]
+    [field] = [f for f in embed["fields"] if f["name"] == "Auto-answer"]
+    lines = {line.split(" ")[0]: line for line in field["value"].splitlines()}
+    trial = lines[f"<#{places['trial']}>"]
+    assert "1 graded, precision 100%, threshold 94" in trial
+    burst = lines[f"<#{places['burst']}>"]
+    assert f"{CAP} answered" in burst
