@@ -25,7 +25,7 @@ from bot.core.loader import KnowledgeBase
 from bot.core.memo import Memo
 from bot.core.model import Answer, MatchSettings, NoAnswer, Result, Suggestion
 from bot.core.postings import FloatArray, IntArray
-from bot.core.reading import read_message
+from bot.core.reading import Clause, Reading, read_message
 from bot.core.text import (
     clean_question,
     fold,
@@ -132,6 +132,15 @@ class Engine:
             entry = self.kb.entries[exact]
             return Answer(entry, 100.0, (entry.title,), "title or alias")
         reading = read_message(cleaned)
+        asked_units = self._units_of(reading.question)
+        if reading.chat and (
+            not asked_units or (len(asked_units) == 1 and not asked_units[0].specific)
+        ):
+            # "...keeps sinking when I cross a river, what am I doing wrong": a question of one
+            # plain word (or none) asks about what the message said around it; read it whole.
+            reading = Reading(tuple(Clause(c.text, True) for c in reading.clauses))
+            if trace is not None:
+                trace.reading = reading
         result = self._judge(reading.question, trace)
         asking = [clause.text for clause in reading.clauses if clause.asks]
         if result.answered or len(asking) < 2:
@@ -240,22 +249,26 @@ class Engine:
         faq_elsewhere = (
             entries[scored.ids[best]].kind == "faq" and scored.head[best] < FAQ_HEAD_COVERAGE
         )
-        confident = best not in cannot_answer and not faq_elsewhere and (
-            (
-                final[best] >= settings.answer_threshold
-                and scored.coverage[best] >= settings.min_coverage
-            )
-            # Chat around a question leaves words no entry has; in a long message the answer
-            # is still clear when most of it is covered, partly by the entry's title or an
-            # alias, well ahead of any other entry, and nothing specific asked is missing.
-            # In a short question every word counts.
-            or (
-                len(units) >= LONG_QUESTION_UNITS
-                and scored.coverage[best] >= settings.partial_coverage
-                and scored.head[best] > 0
-                and lead >= settings.min_lead
-                and final[best] >= settings.suggest_threshold
-                and not any(u.specific for u in missed)
+        confident = (
+            best not in cannot_answer
+            and not faq_elsewhere
+            and (
+                (
+                    final[best] >= settings.answer_threshold
+                    and scored.coverage[best] >= settings.min_coverage
+                )
+                # Chat around a question leaves words no entry has; in a long message the answer
+                # is still clear when most of it is covered, partly by the entry's title or an
+                # alias, well ahead of any other entry, and nothing specific asked is missing.
+                # In a short question every word counts.
+                or (
+                    len(units) >= LONG_QUESTION_UNITS
+                    and scored.coverage[best] >= settings.partial_coverage
+                    and scored.head[best] > 0
+                    and lead >= settings.min_lead
+                    and final[best] >= settings.suggest_threshold
+                    and not any(u.specific for u in missed)
+                )
             )
         )
         if trace is not None:

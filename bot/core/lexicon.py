@@ -66,8 +66,10 @@ STOPWORDS = frozenset(
 FILLER_PHRASES = re.compile(
     r"\b(?:asking for a friend|just curious|just wondering|i was wondering|i'?m wondering"
     r"|hope (?:you'?re|ur|you are|u r|everyone(?:'?s| is)|y'?all are) (?:well|good|doing well|ok)"
-    r"|thanks in advance|thank you|real talk|quick q(?:uestion)?|dumb question|stupid question"
-    r"|random question|good (?:morning|evening|afternoon|night)|happy (?:monday|tuesday"
+    r"|thanks in advance|thank you|real talk"
+    r"|(?:quick|dumb|stupid|silly|random|small|noob|newbie)(?: \w+)? q(?:uestion)?s?"
+    r"(?= |$|[,.:;!?])"
+    r"|good (?:morning|evening|afternoon|night)|happy (?:monday|tuesday"
     r"|wednesday|thursday|friday|saturday|sunday|weekend|holidays)"
     r"|what'?s (?:good|up|poppin)|wh?at'?s good|how (?:are|r) (?:you|u|y'?all|everyone|guys)"
     r"|how'?s it going|does any(?:one|body) know|any(?:one|body) know"

@@ -21,7 +21,7 @@ from bot.core.lexicon import strip_filler
 # a conjunction that opens a new question ("filming wrapped in 2023 but what city").
 _CLAUSE_END = re.compile(
     r"(?:[.!?;…]+|\s[-–—]+\s|,{2,}|\n|[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF]+"
-    r"|,?\s+(?:but|and|so)\s+(?=(?:what|who|where|when|why|how|which)\b))",
+    r"|(?:,|,?\s+(?:but|and|so))\s+(?=(?:what|who|where|when|why|how|which)\b))",
     re.IGNORECASE,
 )
 # Addressed to someone else before the question: "@kai no", "replying to @dex -", "@dex:".

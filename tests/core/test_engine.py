@@ -302,3 +302,18 @@ def test_an_faq_answer_does_not_answer_another_question_about_what_it_mentions(t
     assert isinstance(engine.ask("How much power does the Blood Filter bionic use?"), NoAnswer)
     answer = engine.ask("how do i cure a fungal infection")
     assert isinstance(answer, Answer) and answer.entry.id == "faq-cure"
+
+
+def test_a_one_word_question_is_read_with_the_message_around_it(tmp_path):
+    kb = load_knowledge_base(
+        write_faq(
+            tmp_path,
+            [
+                ("swim", "Why do I always sink when I try to swim?", "Drop heavy gear first."),
+                ("sick", "Everything I eat makes me sick! What's wrong?", "Food spoils."),
+            ],
+        )
+    )
+    engine = Engine(kb)
+    result = engine.ask("my guy keeps sinking when i try to swim, what am i doing wrong")
+    assert isinstance(result, Answer) and result.entry.id == "faq-swim"

@@ -29,10 +29,21 @@ from bot.core.text import clean_question
         ),
         ("gimme the release date. thx", "gimme the release date", ""),
         # a reply addressed to someone is read without the address
-        ("@sam no ur wrong, who is the villain?", "no ur wrong, who is the villain", ""),
+        ("@sam no ur wrong, who is the villain?", "who is the villain", "no ur wrong"),
         ("replying to @dex - when does it come out", "when does it come out", ""),
         # openers and tags are not part of the question
         ("ok so wait, is it set in tokyo right?", "is it set in tokyo", ""),
+        # a comma before a question word too; "random lore q" is chat
+        (
+            "ok random lore q, who even are the yrax",
+            "who even are the yrax",
+            "",
+        ),
+        (
+            "quick question before i log off, how do i keep monsters away",
+            "how do i keep monsters away",
+            "before i log off",
+        ),
         # a conjunction that opens a new question splits the clause
         (
             "filming wrapped last year but what city was it shot in",
