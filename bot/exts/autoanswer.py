@@ -50,8 +50,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-REFRESH_SECONDS = 30.0  # how often the channels are re-read (another shard may have added one)
-FLUSH_SECONDS = 5.0  # how often the counts gathered in memory are written
+# While messages come in, the channels are re-read this often (another shard may have added
+# one) and the counts gathered in memory written this often. No timer runs while none come.
+REFRESH_SECONDS = 30.0
+FLUSH_SECONDS = 5.0
 SEEN_LIMIT = 10_000  # message ids remembered, so no message is answered twice
 _ORDINARY = (discord.MessageType.default, discord.MessageType.reply)
 AutoChannel = discord.TextChannel | discord.ForumChannel
@@ -159,7 +161,10 @@ class AutoAnswer(commands.Cog):
         self.answers = AnswerCache()
         self.commands = AutoAnswerCommands(self)
         self._seen: OrderedDict[int, None] = OrderedDict()
-        self._refresher: asyncio.Task[None] | None = None
+        self._chores: asyncio.Task[None] | None = None
+        self._refreshed_at = -REFRESH_SECONDS
+        self._flushed_at = 0.0
+        self._flush_later: asyncio.TimerHandle | None = None
 
     # lifetime --------------------------------------------------------------------------------
 
@@ -172,7 +177,6 @@ class AutoAnswer(commands.Cog):
             group.add_command(self.commands)
         else:
             log.warning("the admin extension is not loaded: /concierge autoanswer is missing")
-        self._refresher = asyncio.create_task(self._refresh_loop())
 
     async def cog_unload(self) -> None:
         """Take it all off again, writing the counts not yet stored."""
@@ -181,10 +185,12 @@ class AutoAnswer(commands.Cog):
         group = getattr(admin, "app_command", None)
         if isinstance(group, app_commands.Group):
             group.remove_command(self.commands.name)
-        if self._refresher is not None:
-            self._refresher.cancel()
+        if self._flush_later is not None:
+            self._flush_later.cancel()
+        if self._chores is not None:
+            self._chores.cancel()
             with contextlib.suppress(asyncio.CancelledError):
-                await self._refresher
+                await self._chores
         await self.flush_counts()
 
     def store(self) -> AutoAnswerStore | None:
@@ -194,15 +200,42 @@ class AutoAnswer(commands.Cog):
             AutoAnswerStore(store) if store is not None and hasattr(store, "transaction") else None
         )
 
-    async def _refresh_loop(self) -> None:
-        last_refresh = -REFRESH_SECONDS
-        while True:
-            with contextlib.suppress(Exception):
-                if time.monotonic() - last_refresh >= REFRESH_SECONDS:
-                    await self.refresh()
-                    last_refresh = time.monotonic()
-                await self.flush_counts()
-            await asyncio.sleep(FLUSH_SECONDS)
+    def chores(self) -> None:
+        """Re-read the channels and write the counts in the background, when each is due.
+
+        Counts not yet due are written by a timer set for when they are, so the last ones of a
+        burst are not left in memory.
+        """
+        if self._chores is not None and not self._chores.done():
+            return
+        now = time.monotonic()
+        refresh = now - self._refreshed_at >= REFRESH_SECONDS
+        flush = bool(self.counts) and now - self._flushed_at >= FLUSH_SECONDS
+        if self.counts and not flush and self._flush_later is None:
+            wait = FLUSH_SECONDS - (now - self._flushed_at)
+            self._flush_later = asyncio.get_running_loop().call_later(wait, self._flush_due)
+        if refresh or flush:
+            self._refreshed_at = now if refresh else self._refreshed_at
+            self._flushed_at = now if flush else self._flushed_at
+            self._chores = asyncio.create_task(self._do_chores(refresh, flush))
+
+    def _flush_due(self) -> None:
+        self._flush_later = None
+        self.chores()
+
+    async def _do_chores(self, refresh: bool, flush: bool) -> None:
+        if refresh:
+            await self.refresh()
+        if flush:
+            await self.flush_counts()
+        if self.counts:  # gathered meanwhile: once this task is done, set the timer for them
+            asyncio.get_running_loop().call_soon(self.chores)
+
+    @commands.Cog.listener()
+    async def on_ready(self) -> None:
+        """Connected: read the stored channels now (the store may have opened meanwhile)."""
+        self._refreshed_at = -REFRESH_SECONDS
+        self.chores()
 
     async def refresh(self) -> None:
         """Read the stored channels (every server's this process serves)."""
@@ -335,7 +368,10 @@ class AutoAnswer(commands.Cog):
     async def on_message(self, message: discord.Message) -> None:
         """A new message in an auto-answer channel (or a thread of one): answer it if sure."""
         guild = message.guild
-        if guild is None or not self.rules:
+        if guild is None:
+            return
+        self.chores()
+        if not self.rules:
             return
         channel = message.channel
         parent_id = getattr(channel, "parent_id", None)
@@ -351,6 +387,7 @@ class AutoAnswer(commands.Cog):
     @commands.Cog.listener()
     async def on_thread_create(self, thread: discord.Thread) -> None:
         """A new forum post: read its title and first message, answer it, tag it."""
+        self.chores()
         if not self.rules or not isinstance(thread.parent, discord.ForumChannel):
             return
         rule = rule_for(thread.id, thread.parent_id, self.rules)
@@ -385,6 +422,7 @@ class AutoAnswer(commands.Cog):
             return False
         self.bot.handling()
         self.counts[guild.id, rule.channel_id, "seen"] += 1
+        self.chores()  # sets the timer that writes the counts
         log_ = self.logs.setdefault(rule.channel_id, ChannelLog())
         decision = judge(self.bot.engine.ask(text), log_, self.settings, time.monotonic())
         if decision.verdict is Verdict.GAP:
@@ -402,6 +440,7 @@ class AutoAnswer(commands.Cog):
             log.info("could not auto-answer in %s: %s", place.id, error)
             return False
         self.counts[guild.id, rule.channel_id, "answered"] += 1
+        self.chores()
         entry_id = decision.answer.entry.id
         self.bot.recorder.question(AskedQuestion(guild.id, "answered", "", entry_id))
         return True
