@@ -37,7 +37,13 @@ from bot.views import PERSISTENT_ITEMS, send_private
 
 log = logging.getLogger(__name__)
 
-EXTENSIONS = ("bot.exts.ask", "bot.exts.browse", "bot.exts.admin", "bot.exts.autoanswer")
+EXTENSIONS = (
+    "bot.exts.ask",
+    "bot.exts.browse",
+    "bot.exts.admin",
+    "bot.exts.autoanswer",
+    "bot.exts.suggestions",
+)
 DRAIN_SECONDS = 5.0  # how long a stop waits for the questions and clicks being answered
 # Connections to each host (discord.com; each gateway host apart) open at once. discord.py opens
 # one per concurrent request, unbounded: a burst of questions could run the process out of file
