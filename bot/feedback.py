@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, cast
 import discord
 
 from bot.storage import DM_GUILD_ID, StoreUnavailable, Vote, VoteChange
+from bot.suggestions.buttons import NOT_HELPFUL_ALTERNATIVES, alternatives_view
 from bot.views import CUSTOM_ID_LIMIT, Button, ComponentDict, Components, _safely, send_private
 
 if TYPE_CHECKING:
@@ -113,7 +114,10 @@ async def record_vote(interaction: discord.Interaction[Any], entry_id: str, help
     except StoreUnavailable:
         await send_private(interaction, content=VOTE_FAILED)
         return
-    await send_private(interaction, content=vote_text(change, helpful))
+    # "Not helpful" offers the entries the question came close to; a pick says what it meant.
+    view = None if helpful else alternatives_view(interaction)
+    text = vote_text(change, helpful) + (NOT_HELPFUL_ALTERNATIVES if view else "")
+    await send_private(interaction, content=text, view=view)
 
 
 class DismissButton(

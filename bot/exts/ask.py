@@ -96,6 +96,7 @@ class Ask(commands.Cog):
         self.bot = bot
         self.answers = AnswerCache()
         self.pending = PendingQuestions()  # unsure questions, for their "Did you mean" presses
+        self.answered = PendingQuestions()  # answers by message id, for "not helpful" then a pick
         self._topic_of = {entry.id: t.name for t in bot.kb.topics() for entry in t.entries}
         self.find_answer_menu = app_commands.ContextMenu(
             name="Find answer", callback=self.find_answer
@@ -177,7 +178,8 @@ class Ask(commands.Cog):
         reply = self.reply_for(result, asker, question, interaction.guild_id)
         if duplicate:
             reply = reply.prefixed(render.duplicate_text())
-        await interaction.response.send_message(**reply.kwargs(), ephemeral=private)
+        sent = await interaction.response.send_message(**reply.kwargs(), ephemeral=private)
+        self.remember(getattr(sent, "message_id", None), result, question, interaction.guild_id)
         self.record(result, question, interaction.channel, interaction.guild_id, started)
 
     @ask.autocomplete("question")
@@ -224,7 +226,9 @@ class Ask(commands.Cog):
         reference = message.to_reference(fail_if_not_exists=False)
         reply = self.reply_for(result, interaction.user.id)
         try:
-            await message.channel.send(reference=reference, mention_author=False, **reply.kwargs())
+            sent = await message.channel.send(
+                reference=reference, mention_author=False, **reply.kwargs()
+            )
         except discord.HTTPException as error:
             log.info(
                 "cannot reply in channel %s (%s); answering privately", message.channel.id, error
@@ -233,6 +237,7 @@ class Ask(commands.Cog):
             await send_private(interaction, **private_reply.parts())
             self.record(result, question, message.channel, guild_id, started)
             return
+        self.remember(sent.id, result, question, guild_id)
         self.record(result, question, message.channel, guild_id, started)
         await send_private(interaction, content=REPLIED)
 
@@ -275,7 +280,8 @@ class Ask(commands.Cog):
             self.bot.metrics.error("event")
             await self._reply(message, Reply(content=render.APOLOGY))
             return
-        await self._reply(message, reply)
+        sent = await self._reply(message, reply)
+        self.remember(sent.id, result, question, guild_id)
         self.record(result, question, message.channel, guild_id, started)
 
     def record(
@@ -314,10 +320,27 @@ class Ask(commands.Cog):
         places = {channel.id, getattr(channel, "parent_id", None)}
         return any(place in access.channel_ids for place in places)
 
-    async def _reply(self, message: discord.Message, reply: Reply) -> None:
+    async def _reply(self, message: discord.Message, reply: Reply) -> discord.Message:
         """Reply to `message` in its channel, pinging nobody (not even its author)."""
         reference = message.to_reference(fail_if_not_exists=False)
-        await message.channel.send(reference=reference, mention_author=False, **reply.kwargs())
+        return await message.channel.send(
+            reference=reference, mention_author=False, **reply.kwargs()
+        )
+
+    def remember(
+        self, message_id: int | None, result: Result, question: str, guild_id: int | None
+    ) -> None:
+        """Keep an answer's question and its runner-up and related entries by its message.
+
+        A "not helpful" vote on it then offers those entries (`bot.suggestions.buttons`).
+        """
+        if message_id is None or not isinstance(result, Answer):
+            return
+        close = [s.entry_id for s in result.suggestions]
+        close += [e.id for e in self.bot.kb.related(result.entry.id)]
+        others = [i for i in dict.fromkeys(close) if i != result.entry.id][:4]
+        if others:
+            self.answered.add(guild_id, question, others, "vote", key=str(message_id))
 
     async def _react(self, message: discord.Message, emoji: str) -> None:
         """A quiet signal on the asker's message; missing permissions are not an error."""

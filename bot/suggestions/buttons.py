@@ -50,7 +50,7 @@ class Pending:
 
     guild_id: int | None
     question: str
-    offered: frozenset[str]
+    offered: tuple[str, ...]
     source: Source = "button"
     pressed: set[int] = field(default_factory=set)
 
@@ -73,13 +73,19 @@ class PendingQuestions:
         question: str,
         offered: Sequence[str],
         source: Source = "button",
+        *,
+        key: str | None = None,
     ) -> str:
-        """Remember a question and the entries offered for it; return its token."""
-        token = secrets.token_hex(TOKEN_CHARS // 2)
-        self._items[token] = Pending(guild_id, question, frozenset(offered), source)
+        """Remember a question and the entries offered for it; return its token (or `key`)."""
+        token = key or secrets.token_hex(TOKEN_CHARS // 2)
+        self._items[token] = Pending(guild_id, question, tuple(offered), source)
         while len(self._items) > self._limit:
             self._items.popitem(last=False)
         return token
+
+    def get(self, token: str) -> Pending | None:
+        """The question remembered under `token`, if any."""
+        return self._items.get(token)
 
     def resolve(self, token: str, user_id: int, entry_id: str) -> Pending | None:
         """The question when this person's press of `entry_id` counts, else None."""
@@ -139,6 +145,30 @@ async def note_resolution(interaction: discord.Interaction[Any], token: str, ent
     await record_resolution(
         bot.recorder.store, pending.guild_id, pending.question, entry_id, pending.source
     )
+
+
+NOT_HELPFUL_ALTERNATIVES = " Was it one of these?"
+
+
+def alternatives_view(interaction: discord.Interaction[Any]) -> Components | None:
+    """After "not helpful": the other entries the answered question came close to, as buttons.
+
+    The asking cog remembers each answer's message and its runner-up entries (`answered`); a
+    press of one of these counts as a resolution from a vote. None when nothing is known.
+    """
+    bot = cast("ConciergeBot", interaction.client)
+    cog = bot.get_cog("Ask")
+    answered = getattr(cog, "answered", None)
+    pending = getattr(cog, "pending", None)
+    message = interaction.message
+    if not isinstance(answered, PendingQuestions) or not isinstance(pending, PendingQuestions):
+        return None
+    known = answered.get(str(message.id)) if message is not None else None
+    if known is None or not known.offered:
+        return None
+    entries = [e for e in map(bot.kb.get, known.offered) if e is not None]
+    token = pending.add(known.guild_id, known.question, [e.id for e in entries], "vote")
+    return meant_view([Suggestion(e.id, e.title, 0.0) for e in entries], token)
 
 
 def meant_view(suggestions: Sequence[Suggestion], token: str | None) -> Components | None:

@@ -23,7 +23,7 @@ entries:
   - {id: demo-writer, kind: faq, title: 'Who wrote the demo film script?', text: Bo Sample.}
   - {id: demo-release, kind: faq, title: 'When is the demo film released?', text: In June.}
 """
-CURATION = "# by hand\nentries: {}\n"
+CURATION = "# by hand\nentries:\n  demo-writer: {related: [demo-director]}\n"
 UNSURE = "who made the demo film"
 DIRECTOR = "Who directs the demo film?"
 
@@ -153,3 +153,21 @@ async def test_the_command_checks_manage_server_itself_when_a_server_opens_it_up
     result = await world.alice.slash(world.channel, "concierge suggestions")
 
     assert result.ephemeral and text_of(result) == NEEDS_MANAGE_SERVER
+
+
+async def test_another_pick_after_not_helpful_is_a_resolution(world, store, data_dir, kb) -> None:
+    person = world.guild.add_member(world.env.create_user("voter"))
+    await person.send(world.channel, f"{world.mention} who made the demo film script")
+    answer = world.channel.last_message
+    assert answer.embeds[0].title == "Who wrote the demo film script?"
+
+    voted = await person.click(answer, label="Not helpful")
+
+    assert text_of(voted).endswith("Was it one of these?")
+    picked = await person.click(voted.response, label=DIRECTOR)
+    assert picked.response.embeds[0].title == DIRECTOR
+    [resolution] = await SuggestionStore(store).resolutions()
+    assert (resolution.question, resolution.entry_id) == (
+        "who made the demo film script",
+        "demo-director",
+    )
