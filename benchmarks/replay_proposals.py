@@ -189,7 +189,10 @@ def main() -> int:
     items = load_items(args.eval)
     guard = load_items(args.guard) if args.guard.exists() else []
     seen = stream(items, args.variants, args.seed)
-    unseen = [i for i in stream(items, args.variants, args.seed + 1) if i not in items]
+    asked = {i.q for i in seen}  # variants the proposals saw are not 'unseen'
+    unseen = list(
+        {i.q: i for i in stream(items, args.variants, args.seed + 1) if i.q not in asked}.values()
+    )
     with tempfile.TemporaryDirectory() as scratch:
         data = Path(scratch) / "data"
         shutil.copytree(args.data, data)
