@@ -24,17 +24,33 @@ TEXT_FORMAT = "%(asctime)s %(levelname)-8s %(name)s: %(message)s"
 _MIN_PART = 20
 
 
-# A URL's userinfo, taken as everything between "://" and the LAST "@" before the next space: a
-# password that is not percent-encoded may hold ":", "/", "?", "#" and "@" itself.
-_URL_USERINFO = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*://)\S*@")
+_SPACE = re.compile(r"\s")
 
 
 def redact_url_userinfo(text: str) -> str:
     """Replace the user name and password of every URL in `text` with [REDACTED].
 
-    However the URL would parse: `postgresql://u:p@ss/w?rd@h/db` becomes `postgresql://[REDACTED]@h/db`.
+    The userinfo is taken as everything between "://" and the LAST "@" before the next space,
+    since a password that is not percent-encoded may hold ":", "/", "?", "#" and "@" itself:
+    `postgresql://u:p@ss/w?rd@h/db` becomes `postgresql://[REDACTED]@h/db`. One pass over the
+    text (no regular expression that could backtrack on a long DEBUG payload).
     """
-    return _URL_USERINFO.sub(rf"\1{REDACTED}@", text)
+    found = text.find("://")
+    if found < 0:
+        return text
+    parts: list[str] = []
+    done = 0
+    while found >= 0:
+        start = found + 3
+        space = _SPACE.search(text, start)
+        end = space.start() if space else len(text)
+        at = text.rfind("@", start, end)
+        if at >= 0:
+            parts += [text[done:start], REDACTED]
+            done = at
+        found = text.find("://", end)
+    parts.append(text[done:])
+    return "".join(parts)
 
 
 # Interaction tokens (each can post as the bot for 15 minutes) in discord.py's DEBUG lines: in

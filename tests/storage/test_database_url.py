@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import logging
 import re
+import time
 import urllib.parse
 import uuid
 
@@ -106,6 +107,21 @@ def test_the_redaction_takes_everything_up_to_the_last_at_sign():
     assert redact_url_userinfo(text) == (
         f"a postgresql://{REDACTED}@db:5432/c?sslmode=require b https://example.org/x c"
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a" * 100_000 + "://u:p@h",  # a long run of letters before the scheme's "://"
+        ("x://" + "a" * 1000 + " ") * 1000,
+        "://" * 300_000,
+        "postgresql://" + "b/" * 500_000 + "@h",
+    ],
+)
+def test_redacting_takes_linear_time_on_long_debug_lines(text: str):
+    started = time.perf_counter()
+    redact_url_userinfo(text)
+    assert time.perf_counter() - started < 1.0
 
 
 @pytest.mark.parametrize("password", PASSWORDS)
