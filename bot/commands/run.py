@@ -200,7 +200,17 @@ async def serve(
             except OSError as error:
                 report(health_port_problem(address, error), settings=settings, debug=debug)
                 return 1
-        return await _run_until_stopped(bot, token, stop, settings, debug)
+        try:
+            return await _run_until_stopped(bot, token, stop)
+        except Exception as error:
+            message = explain(error)
+            if message is None:
+                log.exception("the bot stopped on an unexpected error")
+                return 1
+            if stop.is_set() and not isinstance(error, discord.LoginFailure):
+                return 0  # the connection failed as we were stopping anyway
+            report(message, settings=settings, debug=debug)
+            return 1
     finally:
         if health is not None:
             await health.stop()
@@ -220,10 +230,11 @@ def health_port_problem(address: str, error: OSError) -> str:
     )
 
 
-async def _run_until_stopped(
-    bot: ConciergeBot, token: str, stop: asyncio.Event, settings: Settings, debug: bool
-) -> int:
-    """`async with bot: await bot.start(token)`, closing the bot when `stop` is set."""
+async def _run_until_stopped(bot: ConciergeBot, token: str, stop: asyncio.Event) -> int:
+    """`async with bot: await bot.start(token)`, closing the bot when `stop` is set.
+
+    What logging in or connecting raises is left to `serve` to explain.
+    """
 
     async def start() -> None:
         # discord.py gives HTTP requests no deadline: a network that swallows packets would
@@ -249,28 +260,18 @@ async def _run_until_stopped(
         log.info("closing the connection to Discord")
         await bot.close()
 
-    try:
-        async with bot:
-            gateway = asyncio.create_task(start(), name="gateway")
-            closer = asyncio.create_task(close_on_stop(gateway))
-            try:
-                await gateway
-            except asyncio.CancelledError:
-                if not stop.is_set():
-                    raise  # we were cancelled ourselves, not asked to stop
-            finally:
-                if stop.is_set():
-                    await asyncio.gather(closer, return_exceptions=True)
-                else:
-                    closer.cancel()
-    except Exception as error:
-        message = explain(error)
-        if message is None:
-            log.exception("the bot stopped on an unexpected error")
-            return 1
-        if stop.is_set() and not isinstance(error, discord.LoginFailure):
-            return 0  # the connection failed as we were stopping anyway
-        report(message, settings=settings, debug=debug)
-        return 1
+    async with bot:
+        gateway = asyncio.create_task(start(), name="gateway")
+        closer = asyncio.create_task(close_on_stop(gateway))
+        try:
+            await gateway
+        except asyncio.CancelledError:
+            if not stop.is_set():
+                raise  # we were cancelled ourselves, not asked to stop
+        finally:
+            if stop.is_set():
+                await asyncio.gather(closer, return_exceptions=True)
+            else:
+                closer.cancel()
     log.info("stopped")
     return 0
