@@ -8,7 +8,8 @@ tried against `data/checks.yaml` first: one that would change a check's answer i
 `--approve ID` writes the alias into curation.yaml (comments and layout kept), validates the
 whole knowledge base and records who approved it; a running bot picks it up on its next reload
 (`/concierge reload`, SIGHUP or the file watcher). `--reject ID` records that it is not wanted,
-so it is not proposed again. `--history` lists every decision.
+so it is not proposed again. `--history` lists every decision. `--gaps` lists every gap,
+questions that mean the same thing to the engine on one line with their total.
 """
 
 from __future__ import annotations
@@ -31,7 +32,15 @@ from bot.commands._engine import (
 from bot.config import ConfigError, Settings
 from bot.core import Engine, KnowledgeBaseError
 from bot.core.checks import load_checks
-from bot.core.proposals import AliasProposal, Check, Proposal, Proposals, ProposalSettings
+from bot.core.proposals import (
+    AliasProposal,
+    Check,
+    GapGroup,
+    Proposal,
+    Proposals,
+    ProposalSettings,
+    group_gaps,
+)
 from bot.storage import describe, open_store
 from bot.suggestions import service
 from bot.suggestions.store import DecisionRecord, SuggestionStore
@@ -46,6 +55,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     act.add_argument("--approve", metavar="ID", help="write this proposal's alias")
     act.add_argument("--reject", metavar="ID", help="never propose this again")
     act.add_argument("--history", action="store_true", help="every approval and rejection")
+    act.add_argument(
+        "--gaps", action="store_true", help="every gap, grouped by what it means, with totals"
+    )
     parser.add_argument("--edit", metavar="ALIAS", help="with --approve: your own wording")
     parser.add_argument(
         "--force", action="store_true", help="with --approve: add a flagged alias anyway"
@@ -132,6 +144,31 @@ def _phrasings(proposal: Proposal, out: TextIO) -> None:
         out.write(f"    {p.count:>4}  {p.text!r}  (now: {now})\n")
 
 
+def write_groups(groups: tuple[GapGroup, ...], out: TextIO, as_json: bool) -> None:
+    """Gap groups, the most asked first: the total, then each phrasing with its count."""
+    if as_json:
+        rows = [
+            {
+                "asked": g.total,
+                "phrasings": [
+                    {"text": p.text, "count": p.count, "now": p.outcome} for p in g.phrasings
+                ],
+                "first_seen": g.first_seen.isoformat(),
+                "last_seen": g.last_seen.isoformat(),
+            }
+            for g in groups
+        ]
+        json.dump(rows, out, ensure_ascii=False, indent=2)
+        out.write("\n")
+        return
+    if not groups:
+        out.write("no knowledge gaps recorded\n")
+    for g in groups:
+        shown = "; ".join(f"{p.text!r} ×{p.count}" for p in g.phrasings[:6])
+        more = f" (+{len(g.phrasings) - 6} more)" if len(g.phrasings) > 6 else ""
+        out.write(f"{g.total:>5}  {shown}{more}\n")
+
+
 def write_history(records: list[DecisionRecord], out: TextIO, as_json: bool) -> None:
     """Every decision, the latest first."""
     if as_json:
@@ -169,6 +206,11 @@ async def act(
     try:
         if args.history:
             write_history(await SuggestionStore(store).decisions(), sys.stdout, args.json)
+            return 0
+        if args.gaps:
+            gaps = await store.gaps(limit=await store.count_gaps())
+            groups = await asyncio.to_thread(group_gaps, engine, service.asked_from(gaps))
+            write_groups(groups, sys.stdout, args.json)
             return 0
         thresholds = ProposalSettings(args.min_occasions, args.min_asked)
         proposals = await service.current(store, engine, checks, thresholds)
