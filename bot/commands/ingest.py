@@ -166,6 +166,11 @@ def _run_one(args: argparse.Namespace) -> int:
         raise IngestError(missing or f"{args.data} is not a directory")
     data_dir = Path(args.data) if args.data else _data_dir_around(output)
     relative = _relative_output(output, data_dir)
+    if relative is not None and relative.split("/")[0] == ARTICLES_DIR:
+        raise IngestError(
+            f"{args.output}: is under {ARTICLES_DIR}/, which holds articles and is never loaded; "
+            "write it to sources/"
+        )
     job = Job(args.article, args.source, args.source_id, args.kind, args.format, relative)
     made = _make(job, _one_off_header(args), args.timeout)
     key = made.job.output or f"sources/{made.article.source_id}.new.yaml"
@@ -419,6 +424,13 @@ def _check(outputs: dict[str, str], data_dir: Path | None) -> tuple[list[Problem
                 ):
                     (root / relative).parent.mkdir(parents=True, exist_ok=True)
                     (root / relative).write_bytes(path.read_bytes())
+            try:  # the manifest's paths are checked too, so let them resolve
+                if (data_dir / ARTICLES_DIR).is_dir():
+                    (root / ARTICLES_DIR).symlink_to(
+                        (data_dir / ARTICLES_DIR).resolve(), target_is_directory=True
+                    )
+            except OSError:
+                pass
         for relative_name, text in outputs.items():
             (root / relative_name).parent.mkdir(parents=True, exist_ok=True)
             (root / relative_name).write_text(text, encoding="utf-8")

@@ -317,6 +317,10 @@ def load_knowledge_base(data_dir: Path | str) -> KnowledgeBase:
             manifest, found = parse_manifest(data, name)
             problems.problems.extend(found)
             domains = manifest.domains
+            for source in manifest.sources:
+                if source.path is not None and not (root / source.path).is_file():
+                    message = f"names no file {source.path!r} here; ingest --all needs it"
+                    problems.add(name, message, source.id, "path", source.line)
             continue
         names.append(name)
         if data is None and path.name in (GLOSSARY_FILE, CURATION_FILE):

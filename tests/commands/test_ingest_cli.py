@@ -432,3 +432,10 @@ def test_printing_with_data_checks_against_it_and_names_the_generated_yaml(artic
     code, out, err = ingest(capsys, str(article), "--id", "demo", "--data", str(data))
     assert_refused(code, out, err, "the generated YAML", "duplicate id")
     assert ".new.yaml" not in err
+
+
+def test_an_output_among_the_articles_is_refused_as_never_loaded(article, data, capsys):
+    target = data / "articles" / "demo.yaml"
+    code, out, err = ingest(capsys, str(article), "-o", str(target))
+    assert_refused(code, out, err, str(target), "never loaded")
+    assert not target.exists()

@@ -327,3 +327,12 @@ entries:
         ("Baking", ["s-flat"]),
         ("FAQ · Club FAQ", ["s-join", "s-fee"]),
     ]
+
+
+def test_a_manifest_path_to_no_article_is_a_problem_before_ingest_needs_it(tmp_path):
+    manifest = "sources:\n  - {id: demo, title: D, kind: feature, path: articles/gone.md}\n"
+    found = problems_of(tmp_path, {"s.yaml": GOOD_SOURCE, "sources.yaml": manifest})
+    assert found == [
+        "sources.yaml line 2, entry 'demo', field 'path': names no file 'articles/gone.md' here; "
+        "ingest --all needs it"
+    ]
