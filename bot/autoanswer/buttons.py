@@ -35,7 +35,7 @@ NOT_YOURS = "Only the person who asked, or a moderator, can remove this answer."
 NOT_A_MODERATOR = "Only moderators (Manage Messages) can grade drafts."
 NO_SUCH_DRAFT = "That draft is not one of this server's."
 STORE_DOWN = "I couldn't save that just now. Please try again in a moment."
-HUMAN_ASKED = "{role}: {user} would like a person to help with this question."
+HUMAN_ASKED = "{role}: {name} would like a person to help with this question."
 NO_ROLE = "This server has no support role set for auto-answers."
 
 
@@ -121,7 +121,10 @@ class HumanButton(
                 return
             message = interaction.message
             await interaction.response.edit_message(view=without(message, self.custom_id))
-            text = HUMAN_ASKED.format(role=f"<@&{self.role_id}>", user=interaction.user.mention)
+            name = discord.utils.escape_mentions(
+                discord.utils.escape_markdown(interaction.user.display_name)
+            )
+            text = HUMAN_ASKED.format(role=f"<@&{self.role_id}>", name=name)
             only_the_role = discord.AllowedMentions(
                 everyone=False,
                 users=False,

@@ -51,9 +51,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 # While messages come in, the channels are re-read this often (another shard may have added
-# one) and the counts gathered in memory written this often. No timer runs while none come.
+# one). No timer runs while none come.
 REFRESH_SECONDS = 30.0
-FLUSH_SECONDS = 5.0
 SEEN_LIMIT = 10_000  # message ids remembered, so no message is answered twice
 _ORDINARY = (discord.MessageType.default, discord.MessageType.reply)
 AutoChannel = discord.TextChannel | discord.ForumChannel
@@ -163,8 +162,6 @@ class AutoAnswer(commands.Cog):
         self._seen: OrderedDict[int, None] = OrderedDict()
         self._chores: asyncio.Task[None] | None = None
         self._refreshed_at = -REFRESH_SECONDS
-        self._flushed_at = 0.0
-        self._flush_later: asyncio.TimerHandle | None = None
 
     # lifetime --------------------------------------------------------------------------------
 
@@ -185,8 +182,6 @@ class AutoAnswer(commands.Cog):
         group = getattr(admin, "app_command", None)
         if isinstance(group, app_commands.Group):
             group.remove_command(self.commands.name)
-        if self._flush_later is not None:
-            self._flush_later.cancel()
         if self._chores is not None:
             self._chores.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -201,34 +196,25 @@ class AutoAnswer(commands.Cog):
         )
 
     def chores(self) -> None:
-        """Re-read the channels and write the counts in the background, when each is due.
+        """Re-read the channels when due, and write the counts gathered, in the background.
 
-        Counts not yet due are written by a timer set for when they are, so the last ones of a
-        burst are not left in memory.
+        Like the recorder: one task writes whatever has gathered, then ends; counts gathered
+        while it writes are written by the next. No timer runs while nothing happens.
         """
         if self._chores is not None and not self._chores.done():
             return
         now = time.monotonic()
         refresh = now - self._refreshed_at >= REFRESH_SECONDS
-        flush = bool(self.counts) and now - self._flushed_at >= FLUSH_SECONDS
-        if self.counts and not flush and self._flush_later is None:
-            wait = FLUSH_SECONDS - (now - self._flushed_at)
-            self._flush_later = asyncio.get_running_loop().call_later(wait, self._flush_due)
-        if refresh or flush:
-            self._refreshed_at = now if refresh else self._refreshed_at
-            self._flushed_at = now if flush else self._flushed_at
-            self._chores = asyncio.create_task(self._do_chores(refresh, flush))
+        if refresh or self.counts:
+            if refresh:
+                self._refreshed_at = now
+            self._chores = asyncio.create_task(self._do_chores(refresh))
 
-    def _flush_due(self) -> None:
-        self._flush_later = None
-        self.chores()
-
-    async def _do_chores(self, refresh: bool, flush: bool) -> None:
+    async def _do_chores(self, refresh: bool) -> None:
         if refresh:
             await self.refresh()
-        if flush:
-            await self.flush_counts()
-        if self.counts:  # gathered meanwhile: once this task is done, set the timer for them
+        await self.flush_counts()
+        if self.counts:  # gathered meanwhile: once this task is done, the next writes them
             asyncio.get_running_loop().call_soon(self.chores)
 
     @commands.Cog.listener()
@@ -422,7 +408,7 @@ class AutoAnswer(commands.Cog):
             return False
         self.bot.handling()
         self.counts[guild.id, rule.channel_id, "seen"] += 1
-        self.chores()  # sets the timer that writes the counts
+        self.chores()
         log_ = self.logs.setdefault(rule.channel_id, ChannelLog())
         decision = judge(self.bot.engine.ask(text), log_, self.settings, time.monotonic())
         if decision.verdict is Verdict.GAP:
