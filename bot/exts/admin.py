@@ -120,18 +120,22 @@ class Admin(commands.GroupCog, group_name="concierge"):
         """How often I answer questions here, and which answers people found helpful."""
         if not await require_manager(interaction):
             return
+
+        async def build() -> discord.Embed:
+            stats = await self.bot.recorder.stats(guild_id=interaction.guild_id)
+            retention = self.bot.settings.storage.retention_days
+            embed = reports.stats_embed(stats, self.bot.kb, retention_days=retention)
+            autoanswer = self.bot.get_cog("AutoAnswer")
+            if autoanswer is not None:  # bot/exts/autoanswer.py: its figures per channel
+                await autoanswer.add_figures(embed, interaction.guild_id)  # type: ignore[attr-defined]
+            return embed
+
         try:
-            stats = await within_deadline(
-                interaction, self.bot.recorder.stats(guild_id=interaction.guild_id)
-            )
+            # Everything that reads the store runs before the deadline check, figures included.
+            embed = await within_deadline(interaction, build())
         except StoreUnavailable:
             await send_private(interaction, content=reports.STORE_DOWN)
             return
-        retention = self.bot.settings.storage.retention_days
-        embed = reports.stats_embed(stats, self.bot.kb, retention_days=retention)
-        autoanswer = self.bot.get_cog("AutoAnswer")
-        if autoanswer is not None:  # bot/exts/autoanswer.py: its figures per channel
-            await autoanswer.add_figures(embed, interaction.guild_id)  # type: ignore[attr-defined]
         await send_private(interaction, embed=embed)
 
 
