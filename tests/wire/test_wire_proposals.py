@@ -33,7 +33,10 @@ entries:
   - {id: demo-writer, kind: faq, title: 'Who wrote the demo film script?', text: Bo Sample.}
   - {id: demo-release, kind: faq, title: 'When is the demo film released?', text: In June.}
 """
-CURATION = "# Kept by hand: this comment must survive an approval.\nentries: {}\n"
+CURATION = (
+    "# Kept by hand: this comment must survive an approval.\n"
+    "entries:\n  demo-writer: {related: [demo-director]}\n"
+)
 CHECKS = "checks:\n  - {q: 'When is the demo film released?', entry: demo-release}\n"
 UNSURE = "who made the demo film"
 MEANT = "concierge:meant:"
@@ -110,6 +113,37 @@ def wait_until(probe: Any, what: str, timeout: float = 15.0) -> Any:
     raise AssertionError(f"timed out waiting for {what}")
 
 
+def test_another_pick_after_not_helpful_is_recorded_as_a_resolution(
+    fake: FakeDiscord, bot: BotProcess, settings_env: dict[str, str]
+) -> None:
+    person = fake.new_user()
+    asked = fake.mention(
+        "who made the demo film script", channel_id=fake.new_channel(), author=person
+    )
+    answer = fake.wait_for_reply(asked["id"])
+    assert answer.body["embeds"][0]["title"] == "Who wrote the demo film script?"
+    [down] = [
+        c["custom_id"]
+        for row in answer.body["components"]
+        for c in row["components"]
+        if c.get("custom_id", "").startswith("concierge:vote:down:")
+    ]
+
+    thanks = fake.wait_for_reply(fake.press(answer.response["id"], down, author=person))
+
+    assert thanks.body["data"]["content"].endswith("Was it one of these?")
+    [director] = meant_buttons(thanks.body["data"])
+    assert director["label"] == "Who directs the demo film?"
+    shown_on = thanks.response["resource"]["message"]["id"]
+    shown = fake.wait_for_reply(fake.press(shown_on, director["custom_id"], author=person))
+    assert shown.body["data"]["embeds"][0]["title"] == "Who directs the demo film?"
+    store_path = settings_env["CONCIERGE_STORAGE_SQLITE_PATH"]
+    wait_until(
+        lambda: ("who made the demo film script", "demo-director", 1) in resolutions(store_path),
+        "the resolution from the vote",
+    )
+
+
 def test_presses_become_an_alias_an_admin_approves_and_the_bot_then_answers(
     fake: FakeDiscord, bot: BotProcess, workdir: Path, data_dir: Path, settings_env: dict[str, str]
 ) -> None:
@@ -148,7 +182,7 @@ def test_presses_become_an_alias_an_admin_approves_and_the_bot_then_answers(
     approved = cli(workdir, settings_env, "--approve", proposal["id"], "--by", "Ann (admin)")
     assert approved.returncode == 0, approved.stderr
     curation = (data_dir / "curation.yaml").read_text(encoding="utf-8")
-    assert curation.startswith("# Kept by hand: this comment must survive an approval.\n")
+    assert curation.startswith(CURATION)
     assert 'demo-director:\n    aliases: ["Who made the demo film?"]' in curation
 
     def answered() -> Any:
