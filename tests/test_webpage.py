@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot import webpage
-from bot.commands.ingest import render_yaml
+from bot.commands._generated import render_yaml
 from bot.core import load_knowledge_base
 from bot.core.ingest import ingest_article
 from bot.core.model import SOURCE_KINDS

@@ -13,15 +13,19 @@ import os
 import shlex
 import sys
 import tempfile
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import yaml
 
 from bot import webpage
 from bot.commands._engine import add_data_argument, load_settings_for, missing_data_dir
-from bot.core import KnowledgeBaseError, Problem, load_knowledge_base
+from bot.commands._generated import (
+    check_outputs,
+    located,
+    read_article,
+    render_yaml,
+    title_from_name,
+)
+from bot.core import Problem
 from bot.core.ingest import IngestedArticle, ingest_article, slugify
 from bot.core.manifest import (
     ARTICLES_DIR,
@@ -38,30 +42,6 @@ HELP = "turn articles and web pages (Markdown, HTML, plain text) into entries fo
 
 SOURCE_ID_LIMIT = 40
 DATA_MARKERS = ("curation.yaml", "glossary.yaml", MANIFEST_FILE)
-
-
-class _Dumper(yaml.SafeDumper):
-    """SafeDumper that indents lists under their key and writes multi-line text as `|` blocks."""
-
-    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
-        super().increase_indent(flow, False)
-
-
-class _FlowMapping(dict[str, Any]):
-    """A mapping written on one line: `source: {id: ..., title: ..., kind: ...}`."""
-
-
-def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    style = "|" if "\n" in value else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
-
-
-def _represent_flow(dumper: yaml.SafeDumper, value: _FlowMapping) -> yaml.MappingNode:
-    return dumper.represent_mapping("tag:yaml.org,2002:map", value, flow_style=True)
-
-
-_Dumper.add_representer(str, _represent_str)
-_Dumper.add_representer(_FlowMapping, _represent_flow)
 
 
 class IngestError(Exception):
@@ -175,7 +155,7 @@ def _run_one(args: argparse.Namespace) -> int:
     made = _make(job, _one_off_header(args), args.timeout)
     key = made.job.output or f"sources/{made.article.source_id}.new.yaml"
     shown = {} if made.job.output else {key: args.output or "the generated YAML"}
-    problems, elsewhere = _check({key: made.text}, data_dir)
+    problems, elsewhere = check_outputs({key: made.text}, data_dir)
     if problems:
         raise IngestError(_refusal(problems, data_dir, shown))
     if output is None:
@@ -254,7 +234,7 @@ def _run_manifest(args: argparse.Namespace) -> int:
         _make(_job_of(entry, data_dir), _manifest_header(entry, data_dir), args.timeout)
         for entry in chosen
     ]
-    problems, elsewhere = _check({m.job.output or "": m.text for m in made}, data_dir)
+    problems, elsewhere = check_outputs({m.job.output or "": m.text for m in made}, data_dir)
     if problems:
         raise IngestError(_refusal(problems, data_dir))
     for item in made:
@@ -317,43 +297,7 @@ def _manifest_header(entry: ManifestSource, data_dir: Path) -> list[str]:
     ]
 
 
-# Reading, ingesting, rendering ------------------------------------------------------------------
-
-
-def read_article(
-    origin: str, fmt: str = "auto", timeout: float = webpage.TIMEOUT_SECONDS
-) -> tuple[str, str, str | None]:
-    """The article's text, the format to parse it as, and the page's own title if it has one."""
-    if webpage.is_url(origin):
-        fetched = webpage.fetch(origin, timeout=timeout)
-        fmt = fetched.format if fmt == "auto" else fmt
-        text = webpage.decode(origin, fetched.data, fetched.charset, html=fmt == "html")
-    else:
-        path = Path(origin)
-        try:
-            if path.is_dir():
-                raise webpage.InputError(f"{origin}: cannot read: is a directory")
-            webpage.check_size(origin, path.stat().st_size)
-            data = path.read_bytes()
-        except OSError as error:
-            raise webpage.InputError(f"{origin}: cannot read: {error.strerror or error}") from None
-        fmt = webpage.format_for_path(path.name) if fmt == "auto" else fmt
-        text = webpage.decode(origin, data, html=fmt in ("html", "auto"))
-    if fmt == "auto" and webpage.looks_like_html(text):
-        fmt = "html"
-    if fmt == "html":
-        title = webpage.page_title(text)
-        return webpage.html_to_markdown(origin, text), "markdown", title
-    return text, fmt, _first_heading(text)
-
-
-def _first_heading(text: str) -> str | None:
-    for line in text.splitlines():
-        if line.startswith("# ") and line[2:].strip():
-            return line[2:].strip().strip("#").strip()
-        if line.strip():
-            return None
-    return None
+# Ingesting ---------------------------------------------------------------------------------------
 
 
 def _make(job: Job, header: list[str], timeout: float) -> Made:
@@ -361,7 +305,7 @@ def _make(job: Job, header: list[str], timeout: float) -> Made:
         text, fmt, found_title = read_article(job.origin, job.fmt, timeout)
     except webpage.InputError as error:
         raise IngestError(str(error)) from None
-    title = job.title or found_title or _title_from_name(job.origin)
+    title = job.title or found_title or title_from_name(job.origin)
     source_id = job.source_id or slugify(title, SOURCE_ID_LIMIT) or "source"
     try:
         article = ingest_article(text, source_id=source_id, title=title, kind=job.kind, fmt=fmt)
@@ -373,97 +317,13 @@ def _make(job: Job, header: list[str], timeout: float) -> Made:
     return Made(job, article, render_yaml(article, header, url))
 
 
-def _title_from_name(origin: str) -> str:
-    stem = origin.rstrip("/").rsplit("/", 1)[-1].rsplit(".", 1)[0]
-    return " ".join(stem.replace("-", " ").replace("_", " ").split()).capitalize() or "Article"
-
-
-def render_yaml(article: IngestedArticle, header: list[str], url: str | None = None) -> str:
-    """The generated file: a header saying how it was made, then `source:` and `entries:`."""
-    lines = ["# GENERATED by `python -m bot ingest`: do not edit by hand.", *header]
-    lines += [
-        "# Curation (aliases, tags, related, title) belongs in curation.yaml, keyed by entry id,",
-        "# so that this file can be regenerated at any time.",
-    ]
-    if article.dropped:
-        lines.append(
-            f"# Left out as sign-off, contact or link-only lines: {len(article.dropped)} line(s)."
-        )
-    data = article.to_dict()
-    source = dict(data["source"])
-    if url:
-        source["url"] = url
-    data["source"] = _FlowMapping(source)
-    body = yaml.dump(
-        data,
-        Dumper=_Dumper,
-        allow_unicode=True,
-        sort_keys=False,
-        width=1_000_000,
-        default_flow_style=False,
-    )
-    return "\n".join(lines) + "\n" + body
-
-
-# Checking and writing ---------------------------------------------------------------------------
-
-
-def _check(outputs: dict[str, str], data_dir: Path | None) -> tuple[list[Problem], list[Problem]]:
-    """Load the outputs with the rest of the data directory: their problems, and the others'."""
-    with tempfile.TemporaryDirectory(prefix="concierge-ingest-") as scratch:
-        root = Path(scratch)
-        if data_dir is not None and data_dir.is_dir():
-            for path in sorted(data_dir.rglob("*")):
-                relative = path.relative_to(data_dir)
-                hidden = any(part.startswith(".") for part in relative.parts)
-                if (
-                    path.suffix in (".yaml", ".yml")
-                    and path.is_file()
-                    and not hidden
-                    and relative.parts[0] != ARTICLES_DIR
-                ):
-                    (root / relative).parent.mkdir(parents=True, exist_ok=True)
-                    (root / relative).write_bytes(path.read_bytes())
-            try:  # the manifest's paths are checked too, so let them resolve
-                if (data_dir / ARTICLES_DIR).is_dir():
-                    (root / ARTICLES_DIR).symlink_to(
-                        (data_dir / ARTICLES_DIR).resolve(), target_is_directory=True
-                    )
-            except OSError:
-                pass
-        for relative_name, text in outputs.items():
-            (root / relative_name).parent.mkdir(parents=True, exist_ok=True)
-            (root / relative_name).write_text(text, encoding="utf-8")
-        try:
-            load_knowledge_base(root)
-        except KnowledgeBaseError as error:
-            ours = [p for p in error.problems if _about(p, outputs)]
-            return ours, [p for p in error.problems if not _about(p, outputs)]
-    return [], []
-
-
-def _about(problem: Problem, outputs: dict[str, str]) -> bool:
-    """Whether a problem is in a generated file (a duplicate id is, whichever file it names)."""
-    return problem.file in outputs or any(
-        f"(also in {name})" in problem.message for name in outputs
-    )
-
-
-def _located(problem: Problem, data_dir: Path | None, shown: dict[str, str] | None = None) -> str:
-    """The problem with its file as the admin knows it: in the data directory, or the output."""
-    for key, name in (shown or {}).items():
-        problem = replace(problem, message=problem.message.replace(key, name))
-    if shown and problem.file in shown:
-        return str(replace(problem, file=shown[problem.file]))
-    if data_dir is None or problem.file.startswith(("/", str(data_dir))):
-        return str(problem)
-    return str(replace(problem, file=str(data_dir / problem.file)))
+# Checking, writing, reporting -------------------------------------------------------------------
 
 
 def _refusal(
     problems: list[Problem], data_dir: Path | None, shown: dict[str, str] | None = None
 ) -> str:
-    first = _located(problems[0], data_dir, shown)
+    first = located(problems[0], data_dir, shown)
     more = f" (and {len(problems) - 1} more problem(s))" if len(problems) > 1 else ""
     return f"nothing written: {first}{more}"
 
@@ -500,7 +360,7 @@ def _next_step(data_dir: Path | None, elsewhere: list[Problem]) -> int:
     if elsewhere:
         print(f"check will report {len(elsewhere)} problem(s) in other files:", file=sys.stderr)
         for problem in elsewhere:
-            print(f"  - {_located(problem, data_dir)}", file=sys.stderr)
+            print(f"  - {located(problem, data_dir)}", file=sys.stderr)
         print("fix them, then run: python -m bot check" + data, file=sys.stderr)
         return 1
     print(
