@@ -281,7 +281,7 @@ class Ask(commands.Cog):
             await self._reply(message, Reply(content=render.APOLOGY))
             return
         sent = await self._reply(message, reply)
-        self.remember(sent.id, result, question, guild_id)
+        self.remember(getattr(sent, "id", None), result, question, guild_id)
         self.record(result, question, message.channel, guild_id, started)
 
     def record(
