@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import discord
 
+from bot.exts.admin import within_deadline
 from bot.storage import StoreUnavailable
 from bot.views import Button, ComponentDict, _safely, send_private
 
@@ -172,10 +173,9 @@ class GradeButton(
                 await send_private(interaction, content=NOT_A_MODERATOR)
                 return
             verdict: Grade = "correct" if self.correct else "wrong"
+            work = cog.grade(interaction.guild_id, self.question_id, verdict, interaction)
             try:
-                found = await cog.grade(
-                    interaction.guild_id, self.question_id, verdict, interaction
-                )
+                found = await within_deadline(interaction, work, update=True)
             except StoreUnavailable:
                 await send_private(interaction, content=STORE_DOWN)
                 return
@@ -185,10 +185,15 @@ class GradeButton(
             message = interaction.message
             content = message.content if message is not None else ""
             graded = f"{content.split(chr(10) + 'Graded')[0]}\nGraded **{verdict}** by "
-            await interaction.response.edit_message(
-                content=f"{graded}{interaction.user.mention}",
-                allowed_mentions=discord.AllowedMentions.none(),
-            )
+            shown = f"{graded}{interaction.user.mention}"
+            if interaction.response.is_done():  # deferred for a slow store
+                await interaction.edit_original_response(
+                    content=shown, allowed_mentions=discord.AllowedMentions.none()
+                )
+            else:
+                await interaction.response.edit_message(
+                    content=shown, allowed_mentions=discord.AllowedMentions.none()
+                )
 
         await _safely(interaction, grade, "autoanswer grade")
 

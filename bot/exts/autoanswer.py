@@ -13,6 +13,7 @@ import contextlib
 import logging
 import time
 from collections import Counter, OrderedDict
+from collections.abc import Awaitable
 from typing import TYPE_CHECKING, Any, Literal
 
 import discord
@@ -40,9 +41,9 @@ from bot.autoanswer.policy import (
 from bot.autoanswer.settings import AutoAnswerSettings
 from bot.autoanswer.store import AutoAnswerStore, ChannelStats, Draft, Grade
 from bot.core.model import Answer
-from bot.exts.admin import require_manager
+from bot.exts.admin import require_manager, within_deadline
 from bot.feedback import with_feedback
-from bot.storage import AskedQuestion
+from bot.storage import AskedQuestion, StoreUnavailable
 from bot.views import NO_PINGS, AnswerCache, Components, send_private
 
 if TYPE_CHECKING:
@@ -58,6 +59,7 @@ _ORDINARY = (discord.MessageType.default, discord.MessageType.reply)
 AutoChannel = discord.TextChannel | discord.ForumChannel
 NEEDS_STORE = "Auto-answer channels are kept in the bot's store, and it has none right now."
 NEEDS_MODERATORS = "Trial mode needs a moderators' channel for its drafts: give `moderators`."
+STORE_DOWN = "I couldn't reach my store just now, so nothing changed. Please try again shortly."
 
 
 def draft_text(question_url: str, answer: Answer) -> str:
@@ -118,7 +120,7 @@ class AutoAnswerCommands(app_commands.Group):
             moderators.id if moderators else 0,
             support_role.id if support_role else 0,
         )
-        await send_private(interaction, content=await self.cog.add_rule(rule, interaction.user.id))
+        await self._answer(interaction, self.cog.add_rule(rule, interaction.user.id))
 
     @app_commands.command(name="remove")
     @app_commands.describe(channel="The channel to stop answering in")
@@ -126,8 +128,7 @@ class AutoAnswerCommands(app_commands.Group):
         """Stop answering unasked in a channel."""
         if not await require_manager(interaction) or interaction.guild_id is None:
             return
-        content = await self.cog.remove_rule(interaction.guild_id, channel.id)
-        await send_private(interaction, content=content)
+        await self._answer(interaction, self.cog.remove_rule(interaction.guild_id, channel.id))
 
     @app_commands.command(name="list")
     async def list_channels(self, interaction: discord.Interaction[Any]) -> None:
@@ -135,6 +136,14 @@ class AutoAnswerCommands(app_commands.Group):
         if not await require_manager(interaction) or interaction.guild_id is None:
             return
         await send_private(interaction, content=self.cog.listing(interaction.guild_id))
+
+    async def _answer(self, interaction: discord.Interaction[Any], change: Awaitable[str]) -> None:
+        """Make a change in the store and say how it went, in time for Discord's deadline."""
+        try:
+            content = await within_deadline(interaction, change)
+        except StoreUnavailable:
+            content = STORE_DOWN
+        await send_private(interaction, content=content)
 
 
 class AutoAnswer(commands.Cog):
