@@ -50,6 +50,7 @@ PROFILE_MEMO_SIZE = 8192  # entries whose title profiles are kept ready
 UNIT_MEMO_SIZE = 64  # recent texts' units: the parts of one message are read more than once
 TRUNCATED_PREFIX = 40  # a cut title this long or longer still names its entry
 FAQ_HEAD_COVERAGE = 0.3  # of the question's weight, in an FAQ entry's title or aliases
+LOOSE_NUMBER_SHARE = 0.5  # of its weight, a number that does not follow a word
 FITTED_LIMIT = 10  # entries whose title fit is worked out, best base score first
 UNTYPED_DISCOUNT = 0.8  # e.g. a "when" question, and an entry that names no time at all
 LONG_QUESTION_UNITS = 4  # from this many units a message is long enough to carry chat
@@ -415,6 +416,8 @@ class Engine:
                     weight *= known_share(span[0].word)
                     # Rare in English and telling entries apart ("ballerina" here does not).
                     specific = specific or (zipf(span[0].word) < RARE_ZIPF and rarity > 1)
+                if span[0].word[:1].isdigit() and not token.concepts and not number:
+                    weight *= LOOSE_NUMBER_SHARE  # "need like 2 or 3": a count, not a name
                 if number or not self.glossary.names.isdisjoint(terms):
                     # A name is what the question is about, even one nearly every entry
                     # mentions: "who directed John Wick" is not "who directed Ballerina";
