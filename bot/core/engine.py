@@ -18,6 +18,7 @@ from bot.core.lexicon import (
     commonness_share,
     known_share,
     load_lexicon,
+    source_hint,
     strip_filler,
     zipf,
 )
@@ -178,6 +179,9 @@ class Engine:
 
     def _judge(self, asked_text: str, trace: Trace | None = None) -> Result:
         """Answer the part of a message that asks, or say why not."""
+        hinted, asked_text = source_hint(asked_text)
+        if hinted is not None and not any(s.kind == hinted for s in self.kb.sources):
+            hinted = None  # "according to the review" with no review: the words are all we have
         units = list(self._units_of(asked_text))
         if trace is not None:
             trace.units = list(units)
@@ -221,6 +225,8 @@ class Engine:
             final[i] = base + 100 * FIT_SHARE * fit[i]
             if not all(self.index.holds(int(scored.ids[i]), kind) for kind in kinds):
                 final[i] *= UNTYPED_DISCOUNT  # it may still be a suggestion, not the answer
+            if hinted is not None and entries[scored.ids[i]].source.kind != hinted:
+                final[i] *= UNTYPED_DISCOUNT  # the question says which source it means
             if casting is not None and not casting.search(entries[scored.ids[i]].text):
                 cannot_answer.add(i)  # pairs no actor with the role: a suggestion at most
                 final[i] *= UNTYPED_DISCOUNT

@@ -91,6 +91,45 @@ EXCLUDED = re.compile(
     re.IGNORECASE,
 )
 
+# A question that names where its answer is ("according to the review", "did the reviewer
+# think"): the words say which kind of source, not what the question is about.
+_SOURCE_WORDS = {
+    "review": "review",
+    "reviews": "review",
+    "reviewer": "review",
+    "reviewers": "review",
+    "critic": "review",
+    "critics": "review",
+    "feature": "feature",
+    "article": "article",
+    "faq": "faq",
+    "post": "article",
+    "blog": "article",
+}
+SOURCE_HINT = re.compile(
+    r"\b(?:(?:according to|in|from|per|by) (?:the|that|this) (?P<a>"
+    + "|".join(_SOURCE_WORDS)
+    + r")\b|(?:the|that) (?P<b>reviewers?|critics?)(?:'s|s'|s)? (?:take|think|thinks|thought"
+    r"|say|says|said|opinion|view)\b|did (?:the|that) (?P<c>reviewers?|critics?|review) "
+    r"(?=think|say|give|like|rate|mention))",
+    re.IGNORECASE,
+)
+
+
+def source_hint(text: str) -> tuple[str | None, str]:
+    """The kind of source a question names, if any, and the question to match.
+
+    "according to the review" is only where to look, and is taken out; in "did the reviewer
+    think" the reviewer's opinion is what is asked, and the words stay.
+    """
+    found = SOURCE_HINT.search(text)
+    if found is None:
+        return None, text
+    if found["a"] is None:  # "did the reviewer think": an opinion is asked, keep the words
+        return _SOURCE_WORDS[(found["b"] or found["c"]).casefold()], text
+    return _SOURCE_WORDS[found["a"].casefold()], f"{text[: found.start()]} {text[found.end() :]}"
+
+
 # Misspelt, these are the short unknown words most questions have ("wher", "wat", "hwo").
 QUESTION_WORDS = ("what", "when", "where", "which", "who", "whom", "whose", "why", "how")
 

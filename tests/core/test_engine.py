@@ -317,3 +317,8 @@ def test_a_one_word_question_is_read_with_the_message_around_it(tmp_path):
     engine = Engine(kb)
     result = engine.ask("my guy keeps sinking when i try to swim, what am i doing wrong")
     assert isinstance(result, Answer) and result.entry.id == "faq-swim"
+
+
+def test_a_question_that_names_the_review_is_answered_from_the_review(engine):
+    result = engine.ask("How good was Ana de Armas's acting according to the review?")
+    assert isinstance(result, Answer) and result.entry.source.kind == "review"

@@ -10,6 +10,7 @@ from bot.core.lexicon import (
     known_domains,
     known_share,
     load_lexicon,
+    source_hint,
 )
 
 
@@ -97,3 +98,18 @@ def test_a_baking_base_answers_its_own_questions_without_film_words(tmp_path, qu
 def test_the_domain_comes_from_the_knowledge_base(tmp_path):
     engine = Engine(write_base(tmp_path, BAKING, domains=["film"]))
     assert engine.lexicon.domains == ("general", "film")
+
+
+@pytest.mark.parametrize(
+    ("question", "kind", "kept"),
+    [
+        ("How was the acting according to the review?", "review", "How was the acting"),
+        ("what does it say in the faq about refunds", "faq", "what does it say about refunds"),
+        ("did the reviewer think it was too long", "review", "did the reviewer think"),
+        ("who plays rooney", None, "who plays rooney"),
+    ],
+)
+def test_a_question_that_names_its_source_says_which_kind(question, kind, kept):
+    found, text = source_hint(question)
+    assert found == kind
+    assert " ".join(kept.split()) in " ".join(text.split())
