@@ -1,5 +1,7 @@
 """Auto-answer: answering, unasked, the questions people type in chosen channels.
 
-`policy` decides (pure: facts in, a decision out), `settings` holds the `[autoanswer]` section;
-the Discord side is `bot.exts.autoanswer`, the stored channels and grades `bot.autoanswer.store`.
+`policy` decides (pure: facts in, a decision out) and `settings` holds `[autoanswer]`; `store`
+keeps channels, counts, drafts and grades per server; `intent` asks for Message Content only
+when configured; `messages`, `buttons` and `commands` are its Discord side, which the cog
+`bot.exts.autoanswer` puts together.
 """

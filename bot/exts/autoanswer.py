@@ -13,8 +13,7 @@ import contextlib
 import logging
 import time
 from collections import Counter, OrderedDict
-from collections.abc import Awaitable
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
@@ -28,11 +27,12 @@ from bot.autoanswer.buttons import (
     human_component,
     miss_component,
 )
+from bot.autoanswer.commands import AutoAnswerCommands
 from bot.autoanswer.intent import off_reason
+from bot.autoanswer.messages import draft_text, facts_of, stats_lines
 from bot.autoanswer.policy import (
     ChannelLog,
     ChannelRule,
-    MessageFacts,
     Verdict,
     judge,
     rule_for,
@@ -41,10 +41,9 @@ from bot.autoanswer.policy import (
 from bot.autoanswer.settings import AutoAnswerSettings
 from bot.autoanswer.store import AutoAnswerStore, ChannelStats, Draft, Grade
 from bot.core.model import Answer
-from bot.exts.admin import require_manager, within_deadline
 from bot.feedback import with_feedback
-from bot.storage import AskedQuestion, StoreUnavailable
-from bot.views import NO_PINGS, AnswerCache, Components, send_private
+from bot.storage import AskedQuestion
+from bot.views import NO_PINGS, AnswerCache, Components
 
 if TYPE_CHECKING:
     from bot.client import ConciergeBot
@@ -55,95 +54,7 @@ log = logging.getLogger(__name__)
 # one). No timer runs while none come.
 REFRESH_SECONDS = 30.0
 SEEN_LIMIT = 10_000  # message ids remembered, so no message is answered twice
-_ORDINARY = (discord.MessageType.default, discord.MessageType.reply)
-AutoChannel = discord.TextChannel | discord.ForumChannel
 NEEDS_STORE = "Auto-answer channels are kept in the bot's store, and it has none right now."
-NEEDS_MODERATORS = "Trial mode needs a moderators' channel for its drafts: give `moderators`."
-STORE_DOWN = "I couldn't reach my store just now, so nothing changed. Please try again shortly."
-
-
-def draft_text(question_url: str, answer: Answer) -> str:
-    """The text of a trial draft: where it was asked, what would be answered, and how sure."""
-    title = render.one_line(answer.entry.title)
-    return (
-        f"**Trial auto-answer** for {question_url}\n"
-        f"Would answer: **{render.truncate(title, 200)}** (score {answer.score:.0f})"
-    )
-
-
-def stats_lines(figures: list[ChannelStats], threshold: float) -> list[str]:
-    """One line per auto-answer channel: seen, answered, graded, trial precision, threshold."""
-    lines = []
-    for s in figures:
-        precision = "n/a" if s.precision is None else f"{s.precision:.0%}"
-        lines.append(
-            f"<#{s.channel_id}> ({s.mode}): {s.seen} seen, {s.answered} answered, "
-            f"{s.missed} didn't help, {s.graded} graded, precision {precision}, "
-            f"threshold {threshold:g}"
-        )
-    return lines
-
-
-class AutoAnswerCommands(app_commands.Group):
-    """Channels where I answer questions without being mentioned."""
-
-    def __init__(self, cog: AutoAnswer) -> None:
-        """Keep the cog; the group is added under `/concierge` when the cog loads."""
-        super().__init__(name="autoanswer", description="Channels I answer in unasked")
-        self.cog = cog
-
-    @app_commands.command(name="add")
-    @app_commands.describe(
-        channel="A text or forum channel (its threads and posts count as it)",
-        mode="live answers in the channel; trial posts drafts for moderators first",
-        moderators="Where trial drafts go (needed for trial)",
-        support_role="The role 'Ask a human' mentions (optional)",
-    )
-    async def add(
-        self,
-        interaction: discord.Interaction[Any],
-        channel: AutoChannel,
-        mode: Literal["live", "trial"] = "live",
-        moderators: discord.TextChannel | None = None,
-        support_role: discord.Role | None = None,
-    ) -> None:
-        """Answer questions asked in a channel, only when sure."""
-        if not await require_manager(interaction) or interaction.guild_id is None:
-            return
-        if mode == "trial" and moderators is None:
-            await send_private(interaction, content=NEEDS_MODERATORS)
-            return
-        rule = ChannelRule(
-            interaction.guild_id,
-            channel.id,
-            mode,
-            moderators.id if moderators else 0,
-            support_role.id if support_role else 0,
-        )
-        await self._answer(interaction, self.cog.add_rule(rule, interaction.user.id))
-
-    @app_commands.command(name="remove")
-    @app_commands.describe(channel="The channel to stop answering in")
-    async def remove(self, interaction: discord.Interaction[Any], channel: AutoChannel) -> None:
-        """Stop answering unasked in a channel."""
-        if not await require_manager(interaction) or interaction.guild_id is None:
-            return
-        await self._answer(interaction, self.cog.remove_rule(interaction.guild_id, channel.id))
-
-    @app_commands.command(name="list")
-    async def list_channels(self, interaction: discord.Interaction[Any]) -> None:
-        """The channels I answer in unasked, and why not if I can't."""
-        if not await require_manager(interaction) or interaction.guild_id is None:
-            return
-        await send_private(interaction, content=self.cog.listing(interaction.guild_id))
-
-    async def _answer(self, interaction: discord.Interaction[Any], change: Awaitable[str]) -> None:
-        """Make a change in the store and say how it went, in time for Discord's deadline."""
-        try:
-            content = await within_deadline(interaction, change)
-        except StoreUnavailable:
-            content = STORE_DOWN
-        await send_private(interaction, content=content)
 
 
 class AutoAnswer(commands.Cog):
@@ -506,32 +417,6 @@ class AutoAnswer(commands.Cog):
             await thread.add_tags(tag, reason="answered automatically from the FAQ")
         except discord.HTTPException as error:
             log.info("could not tag forum post %s: %s", thread.id, error)
-
-
-def facts_of(message: discord.Message, text: str, me_id: int) -> MessageFacts:
-    """What the policy needs to know about a Discord message."""
-    reference = message.reference
-    replied = reference.resolved if reference is not None else None
-    replies_to_member = reference is not None and not (
-        isinstance(replied, discord.Message) and replied.author.id == me_id
-    )
-    if message.type is not discord.MessageType.reply:
-        replies_to_member = False
-    mentions_other = (
-        any(user.id != me_id for user in message.mentions)
-        or bool(message.role_mentions)
-        or message.mention_everyone
-    )
-    return MessageFacts(
-        text=text,
-        from_bot=message.author.bot,
-        from_webhook=message.webhook_id is not None,
-        replies_to_member=replies_to_member,
-        mentions_other=mentions_other,
-        edited=message.edited_at is not None,
-        summoned=any(user.id == me_id for user in message.mentions),
-        ordinary=message.type in _ORDINARY,
-    )
 
 
 async def setup(bot: ConciergeBot) -> None:
