@@ -9,17 +9,12 @@ import numpy as np
 from rapidfuzz import fuzz, process, utils
 
 from bot.core.explain import Explanation, Trace, build_explanation
-from bot.core.glossary import Glossary, Token
+from bot.core.glossary import Glossary
 from bot.core.index import ASIDE, HEAD, K1, BoolArray, Index
 from bot.core.lexicon import (
-    RARE_ZIPF,
-    SLANG,
     Lexicon,
-    commonness_share,
-    known_share,
     load_lexicon,
     source_hint,
-    strip_filler,
     zipf,
 )
 from bot.core.loader import KnowledgeBase
@@ -32,9 +27,9 @@ from bot.core.text import (
     fold,
     proper_words,
     stem,
-    unstretch,
     words,
 )
+from bot.core.weighing import Unit, Weigher
 
 # How the final score (0-100) mixes its parts: how much of the question the entry covers,
 # how much of it the entry's title or aliases cover, the BM25F strength of the match, and how
@@ -44,29 +39,16 @@ HEAD_SHARE = 0.1
 STRENGTH_SHARE = 0.1
 FIT_SHARE = 0.2
 ALIAS_FIT = 0.9  # an alias is a curator's guess at a phrasing; the title is the source's own
-TYPO_DISCOUNT = 0.85  # a corrected word counts a little less than one spelled right
 ASIDE_COVERAGE = 0.25  # a unit an entry names only in parentheses covers a quarter as much
 NEGLIGIBLE_SHARE = 0.02  # a unit weighing less than this share of the question is not scored
 PROFILE_MEMO_SIZE = 8192  # entries whose title profiles are kept ready
 UNIT_MEMO_SIZE = 64  # recent texts' units: the parts of one message are read more than once
 TRUNCATED_PREFIX = 40  # a cut title this long or longer still names its entry
 FAQ_HEAD_COVERAGE = 0.3  # of the question's weight, in an FAQ entry's title or aliases
-LOOSE_NUMBER_SHARE = 0.5  # of its weight, a number that does not follow a word
 FITTED_LIMIT = 10  # entries whose title fit is worked out, best base score first
 UNTYPED_DISCOUNT = 0.8  # e.g. a "when" question, and an entry that names no time at all
 LONG_QUESTION_UNITS = 4  # from this many units a message is long enough to carry chat
 CLEAR_PART_SCORE = 85.0  # one question of several is answered alone only this clearly
-
-
-@dataclass(frozen=True, slots=True)
-class Unit:
-    """One thing a question asks about: a word, or a glossary phrase with its words."""
-
-    label: str
-    terms: tuple[str, ...]
-    weight: float
-    rarity: float = 0.0  # its idf in the base: how much it tells entries apart, chat or not
-    specific: bool = False  # a name, a concept, a facet, a rare word: an answer must have it
 
 
 # One title or alias, ready for fitting: unit weights, unit terms, all terms, total, factor.
@@ -102,6 +84,7 @@ class Engine:
         self.lexicon = lexicon or load_lexicon(getattr(kb, "domains", ()))
         self.glossary = Glossary((*kb.glossary, *self.lexicon.words))
         self.index = Index(kb.entries, self.glossary, self.settings, self.lexicon.stopwords)
+        self._weigher = Weigher(self.index, self.glossary, self.lexicon, self.settings)
         self._profiles: Memo[int, tuple[HeadField, ...]] = Memo(PROFILE_MEMO_SIZE)
         self._answers: Memo[str, Result] = Memo(self.settings.cache_size)
         self._unit_memo: Memo[str, tuple[Unit, ...]] = Memo(UNIT_MEMO_SIZE)
@@ -350,104 +333,8 @@ class Engine:
         return self._unit_memo.lookup(text, lambda t: tuple(self.units(t)))
 
     def units(self, cleaned: str) -> list[Unit]:
-        """Break a cleaned question into weighted units, correcting typos against the index."""
-        pairs: list[tuple[str, str]] = []
-        corrected: set[int] = set()
-        lexicon = self.lexicon
-        vocabulary = self.index.vocabulary
-        for word in words(unstretch(strip_filler(self.glossary.rewrite_exact(cleaned)))):
-            word = SLANG.get(word, word)
-            term = stem(word)
-            if (
-                not lexicon.is_stopword(word)
-                and term not in vocabulary
-                and word not in lexicon.facets
-            ):
-                if word.endswith("s") and stem(word[:-1]) in vocabulary:
-                    word = word[:-1]  # a possessive typed without its apostrophe: "roonys"
-                    term = stem(word)
-                # A real English word is not a typo: "start" is not a misspelt "stars".
-                fixed = None if zipf(word) > 0 else self.index.correct(word)
-                if fixed is None and word.endswith("s") and len(word) > 4:
-                    fixed = self.index.correct(word[:-1])  # "roonys": a misspelt possessive
-                if fixed is not None:
-                    if not lexicon.is_stopword(fixed):
-                        corrected.add(len(pairs))
-                    word, term = fixed, stem(fixed)
-            pairs.append((term, word))
-        units = self._group(self.glossary.tag(pairs), corrected)
-        for facet in lexicon.implied_facets(cleaned):
-            # Read like the question's own words ("filming" is production): all must be found.
-            tagged = self.glossary.tag([(stem(w), w) for w in words(facet)])
-            for unit in self._group(tagged, set()):
-                if not any(set(unit.terms) & set(u.terms) for u in units):
-                    weight = max(self.index.idf.get(t, self.index.unknown_idf) for t in unit.terms)
-                    units.append(Unit(unit.label, unit.terms, weight, weight, True))
-        return units
-
-    def _group(self, tokens: list[Token], corrected: set[int]) -> list[Unit]:
-        units: dict[tuple[str, ...], Unit] = {}
-        position = 0
-        while position < len(tokens):
-            token = tokens[position]
-            end = position + 1
-            if token.concepts:
-                while end < len(tokens) and tokens[end].concepts == token.concepts:
-                    end += 1
-            span = tokens[position:end]
-            # A glossary phrase matches only as a whole: "chapter" alone is not "Chapter 4".
-            literal = [t.stem for t in span if not self.lexicon.is_stopword(t.word)]
-            terms = token.concepts or tuple(dict.fromkeys(literal))
-            if terms:
-                weight = rarity = max((self.index.idf.get(t, 0.0) for t in terms), default=0.0)
-                # A number names something only after a word: "Ballerina 3", not "2 or 3".
-                after_word = position > 0 and not self.lexicon.is_stopword(
-                    tokens[position - 1].word
-                )
-                number = not token.concepts and span[0].word[:1].isdigit() and after_word
-                specific = (
-                    bool(token.concepts)
-                    or number
-                    or any(t.word in self.lexicon.facets for t in span)
-                )
-                if weight == 0.0:
-                    weight = self._unknown_weight(span)
-                    # A word rare in English that the base never uses names a topic it lacks.
-                    specific = specific or (
-                        weight >= self.settings.unknown_word_weight and not span[0].word.isdigit()
-                    )
-                elif not token.concepts and not span[0].word[:1].isdigit():
-                    # A known word that is common in any English ("right", "wait", "good")
-                    # says less about the topic than the base's own rarity of it suggests.
-                    weight *= known_share(span[0].word)
-                    # Rare in English and telling entries apart ("ballerina" here does not).
-                    specific = specific or (zipf(span[0].word) < RARE_ZIPF and rarity > 1)
-                if span[0].word[:1].isdigit() and not token.concepts and not number:
-                    weight *= LOOSE_NUMBER_SHARE  # "need like 2 or 3": a count, not a name
-                if number or not self.glossary.names.isdisjoint(terms):
-                    # A name is what the question is about, even one nearly every entry
-                    # mentions: "who directed John Wick" is not "who directed Ballerina";
-                    # and "Ballerina 3" is another film than Ballerina.
-                    weight = max(weight, self.settings.min_name_weight)
-                if any(p in corrected for p in range(position, end)):
-                    weight *= TYPO_DISCOUNT
-                label = " ".join(t.word for t in span)
-                units.setdefault(terms, Unit(label, terms, weight, rarity, specific))
-            position = end
-        return list(units.values())
-
-    def _unknown_weight(self, span: list[Token]) -> float:
-        """Weight of words the knowledge base never uses.
-
-        An unknown facet of the domain ("runtime", "soundtrack" for a film) means the question
-        asks for a fact we do not have: it weighs as the rarest word would. Any other unknown
-        word may be chat or a topic the base lacks: the rarer it is in general English, the
-        more it weighs, up to `unknown_word_weight` ("weekend" is chat, "inception" a topic).
-        """
-        if any(t.word in self.lexicon.facets for t in span):
-            return self.index.unknown_idf
-        share = max(commonness_share(t.word) for t in span)
-        return self.settings.unknown_word_weight * share
+        """Break a cleaned question into weighted units (see `weighing.Weigher`)."""
+        return self._weigher.units(cleaned)
 
     def _score(self, units: list[Unit]) -> Scored:
         """Score the passages that could still be confident (all of them in a small base)."""

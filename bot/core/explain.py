@@ -15,7 +15,8 @@ from bot.core.model import Answer, Result
 from bot.core.reading import Reading
 
 if TYPE_CHECKING:
-    from bot.core.engine import Engine, Scored, Unit
+    from bot.core.engine import Engine, Scored
+    from bot.core.weighing import Unit
 
 SHOWN_CANDIDATES = 5
 CANNOT_ANSWER = "does not pair the two things the question asks about (who plays whom)"

@@ -1,0 +1,154 @@
+"""How much each word of a question counts: the question as weighted units.
+
+A unit is a word, or a glossary phrase with its words. Its weight starts from how well it
+tells entries apart (idf); a word that is common in any English weighs less, a word the
+knowledge base never uses weighs by how rare it is in English (a topic the base lacks, or
+chat), a name or a number after a word at least `min_name_weight`, a corrected typo a little
+less. `specific` marks what an answer must have: a name, a glossary word, a domain facet, a
+number that names something, a rare word.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.core.glossary import Glossary, Token
+from bot.core.index import Index
+from bot.core.lexicon import (
+    RARE_ZIPF,
+    SLANG,
+    Lexicon,
+    commonness_share,
+    known_share,
+    strip_filler,
+    zipf,
+)
+from bot.core.model import MatchSettings
+from bot.core.text import stem, unstretch, words
+
+TYPO_DISCOUNT = 0.85  # a corrected word counts a little less than one spelled right
+LOOSE_NUMBER_SHARE = 0.5  # of its weight, a number that does not follow a word
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """One thing a question asks about: a word, or a glossary phrase with its words."""
+
+    label: str
+    terms: tuple[str, ...]
+    weight: float
+    rarity: float = 0.0  # its idf in the base: how much it tells entries apart, chat or not
+    specific: bool = False  # a name, a concept, a facet, a rare word: an answer must have it
+
+
+class Weigher:
+    """Reads a question's words against one knowledge base's index, glossary and lexicon."""
+
+    def __init__(
+        self, index: Index, glossary: Glossary, lexicon: Lexicon, settings: MatchSettings
+    ) -> None:
+        """Keep what weighing needs; nothing is worked out until a question comes."""
+        self.index = index
+        self.glossary = glossary
+        self.lexicon = lexicon
+        self.settings = settings
+
+    def units(self, cleaned: str) -> list[Unit]:
+        """Break a cleaned question into weighted units, correcting typos against the index."""
+        pairs: list[tuple[str, str]] = []
+        corrected: set[int] = set()
+        lexicon = self.lexicon
+        vocabulary = self.index.vocabulary
+        for word in words(unstretch(strip_filler(self.glossary.rewrite_exact(cleaned)))):
+            word = SLANG.get(word, word)
+            term = stem(word)
+            if (
+                not lexicon.is_stopword(word)
+                and term not in vocabulary
+                and word not in lexicon.facets
+            ):
+                if word.endswith("s") and stem(word[:-1]) in vocabulary:
+                    word = word[:-1]  # a possessive typed without its apostrophe: "roonys"
+                    term = stem(word)
+                # A real English word is not a typo: "start" is not a misspelt "stars".
+                fixed = None if zipf(word) > 0 else self.index.correct(word)
+                if fixed is None and word.endswith("s") and len(word) > 4:
+                    fixed = self.index.correct(word[:-1])  # "roonys": a misspelt possessive
+                if fixed is not None:
+                    if not lexicon.is_stopword(fixed):
+                        corrected.add(len(pairs))
+                    word, term = fixed, stem(fixed)
+            pairs.append((term, word))
+        units = self._group(self.glossary.tag(pairs), corrected)
+        for facet in lexicon.implied_facets(cleaned):
+            # Read like the question's own words ("filming" is production): all must be found.
+            tagged = self.glossary.tag([(stem(w), w) for w in words(facet)])
+            for unit in self._group(tagged, set()):
+                if not any(set(unit.terms) & set(u.terms) for u in units):
+                    weight = max(self.index.idf.get(t, self.index.unknown_idf) for t in unit.terms)
+                    units.append(Unit(unit.label, unit.terms, weight, weight, True))
+        return units
+
+    def _group(self, tokens: list[Token], corrected: set[int]) -> list[Unit]:
+        units: dict[tuple[str, ...], Unit] = {}
+        position = 0
+        while position < len(tokens):
+            token = tokens[position]
+            end = position + 1
+            if token.concepts:
+                while end < len(tokens) and tokens[end].concepts == token.concepts:
+                    end += 1
+            span = tokens[position:end]
+            # A glossary phrase matches only as a whole: "chapter" alone is not "Chapter 4".
+            literal = [t.stem for t in span if not self.lexicon.is_stopword(t.word)]
+            terms = token.concepts or tuple(dict.fromkeys(literal))
+            if terms:
+                weight = rarity = max((self.index.idf.get(t, 0.0) for t in terms), default=0.0)
+                # A number names something only after a word: "Ballerina 3", not "2 or 3".
+                after_word = position > 0 and not self.lexicon.is_stopword(
+                    tokens[position - 1].word
+                )
+                number = not token.concepts and span[0].word[:1].isdigit() and after_word
+                specific = (
+                    bool(token.concepts)
+                    or number
+                    or any(t.word in self.lexicon.facets for t in span)
+                )
+                if weight == 0.0:
+                    weight = self._unknown_weight(span)
+                    # A word rare in English that the base never uses names a topic it lacks.
+                    specific = specific or (
+                        weight >= self.settings.unknown_word_weight and not span[0].word.isdigit()
+                    )
+                elif not token.concepts and not span[0].word[:1].isdigit():
+                    # A known word that is common in any English ("right", "wait", "good")
+                    # says less about the topic than the base's own rarity of it suggests.
+                    weight *= known_share(span[0].word)
+                    # Rare in English and telling entries apart ("ballerina" here does not).
+                    specific = specific or (zipf(span[0].word) < RARE_ZIPF and rarity > 1)
+                if span[0].word[:1].isdigit() and not token.concepts and not number:
+                    weight *= LOOSE_NUMBER_SHARE  # "need like 2 or 3": a count, not a name
+                if number or not self.glossary.names.isdisjoint(terms):
+                    # A name is what the question is about, even one nearly every entry
+                    # mentions: "who directed John Wick" is not "who directed Ballerina";
+                    # and "Ballerina 3" is another film than Ballerina.
+                    weight = max(weight, self.settings.min_name_weight)
+                if any(p in corrected for p in range(position, end)):
+                    weight *= TYPO_DISCOUNT
+                label = " ".join(t.word for t in span)
+                units.setdefault(terms, Unit(label, terms, weight, rarity, specific))
+            position = end
+        return list(units.values())
+
+    def _unknown_weight(self, span: list[Token]) -> float:
+        """Weight of words the knowledge base never uses.
+
+        An unknown facet of the domain ("runtime", "soundtrack" for a film) means the question
+        asks for a fact we do not have: it weighs as the rarest word would. Any other unknown
+        word may be chat or a topic the base lacks: the rarer it is in general English, the
+        more it weighs, up to `unknown_word_weight` ("weekend" is chat, "inception" a topic).
+        """
+        if any(t.word in self.lexicon.facets for t in span):
+            return self.index.unknown_idf
+        share = max(commonness_share(t.word) for t in span)
+        return self.settings.unknown_word_weight * share
