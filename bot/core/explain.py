@@ -131,7 +131,7 @@ def build_explanation(engine: Engine, question: str, trace: Trace, result: Resul
         advice = ()
     elif best is None:
         why = f"not answered: {result.reason or 'nothing in the knowledge base matches'}"
-        advice = _advice(trace, None)
+        advice = _advice(question, trace, None)
     else:
         reasons = []
         if best.score < settings.answer_threshold:
@@ -151,7 +151,7 @@ def build_explanation(engine: Engine, question: str, trace: Trace, result: Resul
         if best.note:
             reasons.append(best.note)
         why = "not answered: " + ("; ".join(reasons) or result.reason)
-        advice = _advice(trace, best)
+        advice = _advice(question, trace, best)
     return Explanation(
         question=question,
         asked=trace.reading.question,
@@ -176,9 +176,9 @@ def _kind(engine: Engine, unit: Unit) -> str:
     return "known" if unit.rarity > 0 else "unknown"
 
 
-def _advice(trace: Trace, best: CandidateView | None) -> tuple[str, ...]:
+def _advice(question: str, trace: Trace, best: CandidateView | None) -> tuple[str, ...]:
     """What an admin could add so that questions asked this way are answered."""
-    asked = trace.reading.question
+    asked = " ".join(question.split())
     advice = []
     if best is not None:
         advice.append(
