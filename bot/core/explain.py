@@ -178,7 +178,8 @@ def _kind(engine: Engine, unit: Unit) -> str:
 
 def _advice(question: str, trace: Trace, best: CandidateView | None) -> tuple[str, ...]:
     """What an admin could add so that questions asked this way are answered."""
-    asked = " ".join(question.split())
+    asking = [c.text for c in trace.reading.clauses if c.asks] or [question]
+    asked = " ".join(" ".join(asking).split())  # the part that asks, as typed
     advice = []
     if best is not None:
         advice.append(
