@@ -22,6 +22,7 @@ from typing import Any
 from bot.autoanswer.settings import AutoAnswerSettings
 from bot.core.errors import Check, ConciergeError, SettingError, between, require
 from bot.core.model import MatchSettings
+from bot.core.proposals import ProposalSettings
 from bot.setting_values import from_env, from_toml, shown
 from bot.storage import NOT_PERCENT_ENCODED, database_url_problem
 
@@ -280,6 +281,7 @@ class Settings:
     storage: StorageSettings = field(default_factory=StorageSettings)
     admin: AdminSettings = field(default_factory=AdminSettings)
     autoanswer: AutoAnswerSettings = field(default_factory=AutoAnswerSettings)
+    suggestions: ProposalSettings = field(default_factory=ProposalSettings)
 
 
 SECTIONS: dict[str, type] = {f.name: f.default_factory for f in fields(Settings)}  # type: ignore[misc]

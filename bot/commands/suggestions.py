@@ -66,16 +66,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--min-occasions",
         type=int,
-        default=DEFAULTS.min_occasions,
         metavar="N",
-        help="resolutions an alias needs (default %(default)s)",
+        help="resolutions an alias needs (default: suggestions.min_occasions, "
+        f"{DEFAULTS.min_occasions})",
     )
     parser.add_argument(
         "--min-asked",
         type=int,
-        default=DEFAULTS.min_gap_asked,
         metavar="N",
-        help="askings a missing entry needs (default %(default)s)",
+        help="askings a missing entry needs (default: suggestions.min_gap_asked, "
+        f"{DEFAULTS.min_gap_asked})",
     )
     parser.add_argument(
         "--by", metavar="NAME", help="who is deciding, for the history (default: your login)"
@@ -212,7 +212,11 @@ async def act(
             groups = await asyncio.to_thread(group_gaps, engine, service.asked_from(gaps))
             write_groups(groups, sys.stdout, args.json)
             return 0
-        thresholds = ProposalSettings(args.min_occasions, args.min_asked)
+        thresholds = ProposalSettings(
+            args.min_occasions or settings.suggestions.min_occasions,
+            args.min_asked or settings.suggestions.min_gap_asked,
+            settings.suggestions.max_phrasings,
+        )
         proposals = await service.current(store, engine, checks, thresholds)
         chosen = args.approve or args.reject
         if not chosen:
@@ -252,7 +256,9 @@ def run(args: argparse.Namespace) -> int:
     except ConfigError as error:
         report_error(args, str(error))
         return 2
-    if args.min_occasions < 1 or args.min_asked < 1:
+    if (args.min_occasions is not None and args.min_occasions < 1) or (
+        args.min_asked is not None and args.min_asked < 1
+    ):
         report_error(args, "--min-occasions and --min-asked must be at least 1")
         return 2
     kb = load_or_report(args, settings)

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from bot.core.engine import Engine
+from bot.core.errors import between, require
 from bot.core.lexicon import strip_filler
 from bot.core.loader import KnowledgeBase
 from bot.core.model import Answer, Result
@@ -140,9 +141,11 @@ class ProposalSettings:
 
     def __post_init__(self) -> None:
         """Refuse thresholds below one, naming the field."""
-        for name in ("min_occasions", "min_gap_asked", "max_phrasings"):
-            if getattr(self, name) < 1:
-                raise ValueError(f"{name} must be at least 1, not {getattr(self, name)}")
+        require(
+            self,
+            [between(self, name, 1, 10_000) for name in ("min_occasions", "min_gap_asked")]
+            + [between(self, "max_phrasings", 1, 25)],
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -103,7 +103,7 @@ async def _current(bot: ConciergeBot) -> Proposals:
     if store is None:
         raise StoreUnavailable("no store")
     checks = await asyncio.to_thread(load_checks, bot.reloader.data_dir, bot.kb)
-    return await service.current(store, bot.engine, checks)
+    return await service.current(store, bot.engine, checks, bot.settings.suggestions)
 
 
 async def show_page(interaction: discord.Interaction[Any], page: int, *, edit: bool) -> None:
