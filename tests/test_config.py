@@ -539,5 +539,5 @@ def test_text_format_and_level_come_from_settings(root_logger: logging.Logger) -
 def test_how_much_evidence_a_proposal_needs_is_a_setting() -> None:
     settings = load_settings(None, {"CONCIERGE_SUGGESTIONS_MIN_OCCASIONS": "2"})
     assert settings.suggestions.min_occasions == 2
-    with pytest.raises(ConfigError, match="suggestions.min_gap_asked"):
+    with pytest.raises(ConfigError, match=r"suggestions\.min_gap_asked"):
         load_settings(None, {"CONCIERGE_SUGGESTIONS_MIN_GAP_ASKED": "0"})
