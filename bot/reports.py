@@ -1,7 +1,7 @@
 """What the admin commands show: reload results, knowledge gaps and answer statistics.
 
 Pure functions from results to text and embeds, every part fitted to Discord's limits through
-`bot.render`. Text that users typed (gap questions) is only shown through `quote_user_text`.
+`bot.adapter.render`. Text that users typed (gap questions) is only shown through `quote_user_text`.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from datetime import datetime
 
 import discord
 
-from bot import render
+from bot.adapter import render
 from bot.core import KnowledgeBase
 from bot.reload import ReloadResult
 from bot.storage import Gap, Stats

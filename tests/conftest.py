@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import pytest
 import simcord
 
-from bot.client import ConciergeBot
+from bot.adapter.client import ConciergeBot
 from bot.config import HealthSettings, LimitSettings, Settings
 from bot.core import Engine, KnowledgeBase
 from bot.core.model import Entry, MatchSettings, Source

@@ -8,7 +8,7 @@ import urllib.request
 
 from prometheus_client.parser import text_string_to_metric_families
 
-from bot.client import ConciergeBot
+from bot.adapter.client import ConciergeBot
 from bot.core import Engine, KnowledgeBase
 from bot.health import HealthServer
 from bot.metrics import Metrics, channel_type

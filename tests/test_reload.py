@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.client import ConciergeBot
+from bot.adapter.client import ConciergeBot
 from bot.commands import run as run_command
 from bot.config import HealthSettings, KnowledgeSettings, Settings, StorageSettings
 from bot.core import Engine, KnowledgeBase, load_knowledge_base

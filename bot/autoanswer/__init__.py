@@ -3,5 +3,5 @@
 `policy` decides (pure: facts in, a decision out) and `settings` holds `[autoanswer]`; `store`
 keeps channels, counts, drafts and grades per server; `intent` asks for Message Content only
 when configured; `messages`, `buttons` and `commands` are its Discord side, which the cog
-`bot.exts.autoanswer` puts together.
+`bot.adapter.exts.autoanswer` puts together.
 """

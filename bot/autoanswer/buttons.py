@@ -19,13 +19,13 @@ from typing import TYPE_CHECKING, Any, cast
 
 import discord
 
-from bot.exts.admin import within_deadline
+from bot.adapter.exts.admin import within_deadline
+from bot.adapter.views import Button, ComponentDict, _safely, send_private
 from bot.storage import StoreUnavailable
-from bot.views import Button, ComponentDict, _safely, send_private
 
 if TYPE_CHECKING:
+    from bot.adapter.exts.autoanswer import AutoAnswer
     from bot.autoanswer.store import Grade
-    from bot.exts.autoanswer import AutoAnswer
 
 log = logging.getLogger(__name__)
 

@@ -12,13 +12,13 @@ from typing import TYPE_CHECKING, Any, Literal
 import discord
 from discord import app_commands
 
+from bot.adapter.exts.admin import require_manager, within_deadline
+from bot.adapter.views import send_private
 from bot.autoanswer.policy import ChannelRule
-from bot.exts.admin import require_manager, within_deadline
 from bot.storage import StoreUnavailable
-from bot.views import send_private
 
 if TYPE_CHECKING:
-    from bot.exts.autoanswer import AutoAnswer
+    from bot.adapter.exts.autoanswer import AutoAnswer
 
 AutoChannel = discord.TextChannel | discord.ForumChannel
 NEEDS_MODERATORS = "Trial mode needs a moderators' channel for its drafts: give `moderators`."

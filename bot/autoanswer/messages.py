@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import discord
 
-from bot import render
+from bot.adapter import render
 from bot.autoanswer.policy import MessageFacts
 from bot.autoanswer.store import ChannelStats
 from bot.core.model import Answer

@@ -23,7 +23,7 @@ from pathlib import Path
 import discord
 import yarl
 
-from bot.client import DRAIN_SECONDS, ConciergeBot, create_bot
+from bot.adapter.client import DRAIN_SECONDS, ConciergeBot, create_bot
 from bot.commands._engine import data_dir_for, missing_data_dir
 from bot.commands._failures import debugging, explain, report
 from bot.config import ConfigError, Settings, env_name, load_settings, load_token

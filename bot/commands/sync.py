@@ -16,7 +16,7 @@ from pathlib import Path
 
 import discord
 
-from bot.client import ConciergeBot, create_bot
+from bot.adapter.client import ConciergeBot, create_bot
 from bot.commands._failures import NETWORK_ADVICE, debugging, explain, report
 from bot.commands.run import load_knowledge, use_discord_endpoints
 from bot.config import ConfigError, Settings, load_settings, load_token

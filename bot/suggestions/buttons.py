@@ -19,11 +19,8 @@ from typing import TYPE_CHECKING, Any, cast
 
 import discord
 
-from bot import render
-from bot.core.model import Suggestion
-from bot.suggestions.service import record_resolution
-from bot.suggestions.store import Source
-from bot.views import (
+from bot.adapter import render
+from bot.adapter.views import (
     CUSTOM_ID_LIMIT,
     SHOW_PREFIX,
     Button,
@@ -32,9 +29,12 @@ from bot.views import (
     _safely,
     show_entry,
 )
+from bot.core.model import Suggestion
+from bot.suggestions.service import record_resolution
+from bot.suggestions.store import Source
 
 if TYPE_CHECKING:
-    from bot.client import ConciergeBot
+    from bot.adapter.client import ConciergeBot
 
 log = logging.getLogger(__name__)
 

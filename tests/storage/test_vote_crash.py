@@ -9,7 +9,7 @@ import sys
 import threading
 from pathlib import Path
 
-from bot import feedback
+from bot.adapter import feedback
 from bot.storage import VoteChange, open_store
 
 ROOT = Path(__file__).resolve().parents[2]

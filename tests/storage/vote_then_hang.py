@@ -18,11 +18,11 @@ from typing import Any
 import discord
 import simcord
 
-from bot.client import ConciergeBot
+from bot.adapter.client import ConciergeBot
+from bot.adapter.feedback import vote_text
 from bot.config import HealthSettings, Settings, StorageSettings
 from bot.core import Engine, KnowledgeBase
 from bot.core.model import Entry, Source
-from bot.feedback import vote_text
 from bot.storage import VoteChange, open_store
 
 SOURCE = Source("demo", "Demo Article", "faq")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import discord
 import pytest
 
-from bot import render
+from bot.adapter import render
+from bot.adapter.render import Field, build_embed, truncate
 from bot.core.model import Entry, KnowledgeBaseSummary, Source
-from bot.render import Field, build_embed, truncate
 
 SOURCE = Source(
     "wick", "From the World of John Wick: Ballerina", "feature", "https://example.com/b"

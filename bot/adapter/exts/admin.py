@@ -23,11 +23,11 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import reports
+from bot.adapter.views import Button, _safely, pager_button, send_private
 from bot.storage import Gap, StoreUnavailable
-from bot.views import Button, _safely, pager_button, send_private
 
 if TYPE_CHECKING:
-    from bot.client import ConciergeBot
+    from bot.adapter.client import ConciergeBot
 
 log = logging.getLogger(__name__)
 
@@ -126,7 +126,7 @@ class Admin(commands.GroupCog, group_name="concierge"):
             retention = self.bot.settings.storage.retention_days
             embed = reports.stats_embed(stats, self.bot.kb, retention_days=retention)
             autoanswer = self.bot.get_cog("AutoAnswer")
-            if autoanswer is not None:  # bot/exts/autoanswer.py: its figures per channel
+            if autoanswer is not None:  # bot/adapter/exts/autoanswer.py: its figures per channel
                 await autoanswer.add_figures(embed, interaction.guild_id)  # type: ignore[attr-defined]
             return embed
 

@@ -9,10 +9,10 @@ import discord
 import pytest
 import simcord
 
-from bot.client import ConciergeBot
+from bot.adapter.client import ConciergeBot
+from bot.adapter.exts.admin import NEEDS_MANAGE_SERVER
 from bot.config import Settings
 from bot.core import Engine, KnowledgeBase, load_knowledge_base
-from bot.exts.admin import NEEDS_MANAGE_SERVER
 from bot.storage.sqlite import SqliteStore
 from bot.suggestions.store import SuggestionStore
 

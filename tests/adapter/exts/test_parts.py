@@ -5,11 +5,11 @@ from __future__ import annotations
 import discord
 import pytest
 
-from bot import render
-from bot.client import ConciergeBot
+from bot.adapter import render
+from bot.adapter.client import ConciergeBot
+from bot.adapter.views import CUSTOM_ID_LIMIT, NEXT_PART
 from bot.core import Engine, KnowledgeBase
 from bot.core.model import Answer, Entry
-from bot.views import CUSTOM_ID_LIMIT, NEXT_PART
 from tests.conftest import FEATURE, knowledge_entries
 
 QUESTION = "what should I pack for the Continental?"

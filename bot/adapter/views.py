@@ -21,11 +21,11 @@ from typing import TYPE_CHECKING, Any, cast
 
 import discord
 
-from bot import render
+from bot.adapter import render
 from bot.core.model import Entry, Suggestion
 
 if TYPE_CHECKING:
-    from bot.client import ConciergeBot
+    from bot.adapter.protocols import KnowsTheBase
     from bot.core import KnowledgeBase
 
 log = logging.getLogger(__name__)
@@ -102,7 +102,7 @@ AnyView = discord.ui.View | Components
 
 def knowledge_of(interaction: discord.Interaction[Any]) -> KnowledgeBase:
     """The knowledge base of the bot that received this interaction."""
-    return cast("ConciergeBot", interaction.client).kb
+    return cast("KnowsTheBase", interaction.client).kb
 
 
 async def send_private(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot import __version__
-from bot.client import ConciergeBot
+from bot.adapter.client import ConciergeBot
 from bot.core import Engine, KnowledgeBase
 
 

@@ -1,7 +1,7 @@
 """Feedback under an answer: helpful / not helpful, and a dismiss button for the asker.
 
-Like every component (see `bot.views`), these are `DynamicItem`s whose custom ids carry what they
-act on, so they work on answers sent before a restart:
+Like every component (see `bot.adapter.views`), these are `DynamicItem`s whose custom ids carry
+what they act on, so they work on answers sent before a restart:
 
 - `concierge:vote:up:<entry_id>` and `concierge:vote:down:<entry_id>`: one vote per person per
   answer message, changeable by pressing the other button. The vote is committed to the store
@@ -19,12 +19,19 @@ from typing import TYPE_CHECKING, Any, cast
 
 import discord
 
+from bot.adapter.views import (
+    CUSTOM_ID_LIMIT,
+    Button,
+    ComponentDict,
+    Components,
+    _safely,
+    send_private,
+)
 from bot.storage import DM_GUILD_ID, StoreUnavailable, Vote, VoteChange
 from bot.suggestions.buttons import NOT_HELPFUL_ALTERNATIVES, alternatives_view
-from bot.views import CUSTOM_ID_LIMIT, Button, ComponentDict, Components, _safely, send_private
 
 if TYPE_CHECKING:
-    from bot.client import ConciergeBot
+    from bot.adapter.protocols import RecordsVotes
 
 log = logging.getLogger(__name__)
 
@@ -93,7 +100,7 @@ class VoteButton(
 
 async def record_vote(interaction: discord.Interaction[Any], entry_id: str, helpful: bool) -> None:
     """Commit one vote and only then acknowledge it; say so if it could not be stored."""
-    bot = cast("ConciergeBot", interaction.client)
+    bot = cast("RecordsVotes", interaction.client)
     message = interaction.message
     if message is None:
         await interaction.response.defer()

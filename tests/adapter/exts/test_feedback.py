@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from bot import feedback, render
-from bot.client import ConciergeBot
+from bot.adapter import feedback, render
+from bot.adapter.client import ConciergeBot
 from bot.config import Settings
 from bot.core import Engine, KnowledgeBase
 from bot.storage import AskedQuestion, Vote, VoteChange

@@ -7,11 +7,11 @@ import asyncio
 import discord
 import pytest
 
-from bot import feedback, render
-from bot.client import ConciergeBot
+from bot.adapter import feedback, render
+from bot.adapter.client import ConciergeBot
+from bot.adapter.feedback import DismissButton, VoteButton, with_feedback
+from bot.adapter.views import AnswerCache, Components, ShowEntryButton, answer_view
 from bot.core import KnowledgeBase
-from bot.feedback import DismissButton, VoteButton, with_feedback
-from bot.views import AnswerCache, Components, ShowEntryButton, answer_view
 
 QUESTION = "who directs Ballerina?"
 

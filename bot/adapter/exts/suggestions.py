@@ -20,17 +20,17 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot import render
+from bot.adapter import render
+from bot.adapter.exts.admin import require_manager, within_deadline
+from bot.adapter.views import Button, _safely, pager_button, send_private
 from bot.core import KnowledgeBaseError
 from bot.core.checks import load_checks
 from bot.core.proposals import AliasProposal, Proposal, Proposals
-from bot.exts.admin import require_manager, within_deadline
 from bot.storage import StoreUnavailable
 from bot.suggestions import service
-from bot.views import Button, _safely, pager_button, send_private
 
 if TYPE_CHECKING:
-    from bot.client import ConciergeBot
+    from bot.adapter.client import ConciergeBot
 
 log = logging.getLogger(__name__)
 

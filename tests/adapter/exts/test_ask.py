@@ -8,8 +8,8 @@ import discord
 import pytest
 import simcord
 
-from bot import render
-from bot.client import ConciergeBot, ShardedConciergeBot, create_bot
+from bot.adapter import render
+from bot.adapter.client import ConciergeBot, ShardedConciergeBot, create_bot
 from bot.config import AccessSettings, DiscordSettings
 from bot.core import Engine, KnowledgeBase
 from bot.core.model import NoAnswer, Suggestion

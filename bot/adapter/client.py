@@ -22,27 +22,27 @@ from discord.errors import ConnectionClosed
 from discord.ext import commands
 from discord.gateway import ReconnectWebSocket
 
-from bot import render
+from bot.adapter import render
+from bot.adapter.feedback import FEEDBACK_ITEMS
+from bot.adapter.views import PERSISTENT_ITEMS, send_private
 from bot.antispam import AntiSpam, Clock, monotonic
 from bot.autoanswer.intent import connect_dropping_refused_intent, intents_for
 from bot.config import Settings
 from bot.core import Engine, KnowledgeBase
 from bot.core.model import MatchSettings
-from bot.feedback import FEEDBACK_ITEMS
 from bot.metrics import Metrics, gateway_latencies
 from bot.recorder import Recorder, StoreOpener
 from bot.reload import Reloader
 from bot.storage import Store
-from bot.views import PERSISTENT_ITEMS, send_private
 
 log = logging.getLogger(__name__)
 
 EXTENSIONS = (
-    "bot.exts.ask",
-    "bot.exts.browse",
-    "bot.exts.admin",
-    "bot.exts.autoanswer",
-    "bot.exts.suggestions",
+    "bot.adapter.exts.ask",
+    "bot.adapter.exts.browse",
+    "bot.adapter.exts.admin",
+    "bot.adapter.exts.autoanswer",
+    "bot.adapter.exts.suggestions",
 )
 DRAIN_SECONDS = 5.0  # how long a stop waits for the questions and clicks being answered
 # Connections to each host (discord.com; each gateway host apart) open at once. discord.py opens

@@ -19,7 +19,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot import render
+from bot.adapter import render
+from bot.adapter.feedback import with_feedback
+from bot.adapter.views import NO_PINGS, AnswerCache, Components
 from bot.autoanswer.buttons import (
     AUTOANSWER_ITEMS,
     HEADER,
@@ -41,12 +43,10 @@ from bot.autoanswer.policy import (
 from bot.autoanswer.settings import AutoAnswerSettings
 from bot.autoanswer.store import AutoAnswerStore, ChannelStats, Draft, Grade
 from bot.core.model import Answer
-from bot.feedback import with_feedback
 from bot.storage import AskedQuestion
-from bot.views import NO_PINGS, AnswerCache, Components
 
 if TYPE_CHECKING:
-    from bot.client import ConciergeBot
+    from bot.adapter.client import ConciergeBot
 
 log = logging.getLogger(__name__)
 

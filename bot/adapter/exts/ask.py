@@ -13,17 +13,17 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot import render
+from bot.adapter import render
+from bot.adapter.feedback import with_feedback
+from bot.adapter.views import NO_PINGS, AnswerCache, AnyView, send_private
 from bot.antispam import Verdict
 from bot.core.model import Answer, Result, Suggestion
-from bot.feedback import with_feedback
 from bot.metrics import channel_type
 from bot.storage import DM_GUILD_ID, AskedQuestion, Outcome
 from bot.suggestions.buttons import MeantButton, PendingQuestions, meant_view
-from bot.views import NO_PINGS, AnswerCache, AnyView, send_private
 
 if TYPE_CHECKING:
-    from bot.client import ConciergeBot
+    from bot.adapter.client import ConciergeBot
     from bot.core import KnowledgeBase
 
 log = logging.getLogger(__name__)

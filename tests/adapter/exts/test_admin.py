@@ -13,10 +13,10 @@ import pytest
 import simcord
 
 from bot import reports
-from bot.client import ConciergeBot
+from bot.adapter.client import ConciergeBot
+from bot.adapter.exts.admin import NEEDS_MANAGE_SERVER, RELOAD_NOT_HERE
 from bot.config import AdminSettings, Settings
 from bot.core import Engine, KnowledgeBase, load_knowledge_base
-from bot.exts.admin import NEEDS_MANAGE_SERVER, RELOAD_NOT_HERE
 from bot.storage import AskedQuestion, Vote, utcnow
 from bot.storage.sqlite import SqliteStore
 

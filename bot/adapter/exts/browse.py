@@ -8,11 +8,12 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot import __version__, render
-from bot.views import faq_message, send_private
+from bot import __version__
+from bot.adapter import render
+from bot.adapter.views import faq_message, send_private
 
 if TYPE_CHECKING:
-    from bot.client import ConciergeBot
+    from bot.adapter.client import ConciergeBot
 
 
 class Browse(commands.Cog):

@@ -9,14 +9,14 @@ import discord
 import pytest
 import simcord
 
+from bot.adapter.client import ConciergeBot
+from bot.adapter.exts.admin import NEEDS_MANAGE_SERVER
 from bot.autoanswer.buttons import HEADER, NOT_A_MODERATOR, NOT_YOURS
 from bot.autoanswer.settings import AutoAnswerSettings
 from bot.autoanswer.store import AutoAnswerStore
-from bot.client import ConciergeBot
 from bot.config import Settings
 from bot.core import Engine, KnowledgeBase
 from bot.core.model import Entry, Source
-from bot.exts.admin import NEEDS_MANAGE_SERVER
 from bot.storage.sqlite import SqliteStore
 
 SOURCE = Source("demo", "Demo Article", "faq")
