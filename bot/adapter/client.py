@@ -26,7 +26,11 @@ from bot.adapter import render
 from bot.adapter.feedback import FEEDBACK_ITEMS
 from bot.adapter.views import PERSISTENT_ITEMS, send_private
 from bot.antispam import AntiSpam, Clock, monotonic
-from bot.autoanswer.intent import connect_dropping_refused_intent, intents_for
+from bot.autoanswer.intent import (
+    connect_dropping_refused_intent,
+    drop_intent_not_enabled,
+    intents_for,
+)
 from bot.config import Settings
 from bot.core import Engine, KnowledgeBase
 from bot.core.model import MatchSettings
@@ -422,6 +426,11 @@ class ConciergeBot(commands.Bot):
 
 class ShardedConciergeBot(ConciergeBot, commands.AutoShardedBot):
     """The same bot, run as several gateway shards (for bots in thousands of servers)."""
+
+    async def connect(self, *, reconnect: bool = True) -> None:
+        """Connect every shard, without Message Content if the application has not enabled it."""
+        await drop_intent_not_enabled(self)
+        await super().connect(reconnect=reconnect)
 
     async def stop_reading(self) -> None:
         """Take no new events: close every shard's connection with 1000 (each stops reading)."""

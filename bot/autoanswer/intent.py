@@ -3,7 +3,8 @@
 Reading every message of a channel needs it, and it is privileged: Discord closes the gateway
 with 4014 when the bot asks for an intent the Developer Portal (or, past 100 servers, Discord's
 review) has not granted. Then the bot logs one line, connects again without it, and runs with
-auto-answer off and everything else on; `/concierge autoanswer list` says why.
+auto-answer off and everything else on; `/concierge autoanswer list` says why. A sharded bot,
+which discord.py closes for good on 4014, reads the application's flags before it connects.
 """
 
 from __future__ import annotations
@@ -28,6 +29,37 @@ NOT_ASKED = (
     "`autoanswer.enabled = true` (or name channels in `[autoanswer]`), turn the intent on in the "
     "Developer Portal and restart."
 )
+
+
+NOT_ENABLED = (
+    "The Message Content intent is not enabled for this application: auto-answer is off, "
+    "everything else works. Turn on Message Content under Bot > Privileged Gateway Intents in "
+    "the Developer Portal (past 100 servers Discord must approve it), then restart."
+)
+# ApplicationFlags: the intent is granted (verified bots) or enabled in the portal (others).
+MESSAGE_CONTENT_FLAGS = (1 << 18) | (1 << 19)
+
+
+async def drop_intent_not_enabled(bot: Any) -> None:
+    """Before a sharded bot connects: ask Discord whether Message Content is enabled.
+
+    A sharded client closes itself on 4014 and cannot connect again, so it cannot learn from
+    the refusal as a single connection does; the application's flags tell beforehand.
+    """
+    intents = bot._connection._intents
+    if not intents.message_content:
+        return
+    try:
+        info = await bot.application_info()
+    except discord.HTTPException as error:
+        log.warning(
+            "could not read the application's flags (%s): asking for Message Content", error
+        )
+        return
+    if not info.flags.value & MESSAGE_CONTENT_FLAGS:
+        intents.message_content = False
+        bot.autoanswer_refused = NOT_ENABLED
+        log.error(NOT_ENABLED)
 
 
 def wants_message_content(settings: AutoAnswerSettings) -> bool:

@@ -210,7 +210,10 @@ class Rest:
         return 200, self.world.bot_user
 
     async def get_application(self, params: dict[str, str], body: Any, query: Any) -> Result:
-        return 200, self.world.application
+        application = dict(self.world.application)
+        if self.fake.config.privileged_intents_enabled & p.MESSAGE_CONTENT:
+            application["flags"] = application["flags"] | p.GATEWAY_MESSAGE_CONTENT
+        return 200, application
 
     async def get_gateway(self, params: dict[str, str], body: Any, query: Any) -> Result:
         return 200, {"url": self.fake.gateway_url}

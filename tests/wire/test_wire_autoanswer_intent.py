@@ -71,3 +71,32 @@ def test_without_auto_answer_the_bot_never_asks_for_it(tmp_path: Path):
         [identify] = plain.frames(op=2)
         assert not identify.data["intents"] & p.MESSAGE_CONTENT
         assert [c.server_close_code for c in plain.connections() if c.server_close_code] == []
+
+
+def test_a_sharded_bot_asks_only_for_what_the_application_has_enabled(tmp_path: Path):
+    # A sharded client closes itself on 4014; it reads the application's flags first instead.
+    env = {"CONCIERGE_AUTOANSWER_ENABLED": "true", "CONCIERGE_DISCORD_SHARDED": "true"}
+    with FakeDiscord(FakeConfig(heartbeat_interval_ms=1000)) as refused:
+        bot = start_bot(refused, tmp_path, extra_env=env, name="shd-off")
+        try:
+            question = refused.mention("Who directs Ballerina?")
+            refused.wait_for_reply(question["id"], timeout=15)
+            output = bot.output()
+            running = bot.process.poll() is None
+        finally:
+            bot.close()
+        identifies = refused.frames(op=2)
+    assert running, output
+    assert identifies and not any(f.data["intents"] & p.MESSAGE_CONTENT for f in identifies)
+    assert output.count("Message Content intent is not enabled") == 1, output
+
+    enabled = FakeConfig(heartbeat_interval_ms=1000, privileged_intents_enabled=p.MESSAGE_CONTENT)
+    with FakeDiscord(enabled) as granted:
+        bot = start_bot(granted, tmp_path, extra_env=env, name="shd-on")
+        try:
+            question = granted.mention("Who directs Ballerina?")
+            granted.wait_for_reply(question["id"], timeout=15)
+        finally:
+            bot.close()
+        [identify] = granted.frames(op=2)
+    assert identify.data["intents"] & p.MESSAGE_CONTENT
