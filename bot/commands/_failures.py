@@ -45,7 +45,11 @@ def explain(error: BaseException) -> str | None:
             "discord.token_file (Developer Portal > Bot > Reset Token gives a new one)"
         )
     if isinstance(error, discord.PrivilegedIntentsRequired):
-        return "Discord asks for a privileged intent this bot never uses (close code 4014)"
+        return (
+            "Discord refused a privileged intent (close code 4014): the bot asks only for "
+            "Message Content, and only when auto-answer is configured; turn it on under Bot > "
+            "Privileged Gateway Intents in the Developer Portal, or turn auto-answer off"
+        )
     if isinstance(error, discord.RateLimited):
         return (
             f"Discord is rate limiting this bot (429) for {error.retry_after:.0f} s more: "
