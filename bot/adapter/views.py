@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, cast
 import discord
 
 from bot.adapter import render
-from bot.core.model import Entry, Suggestion
+from bot.core.model import Entry
 
 if TYPE_CHECKING:
     from bot.adapter.protocols import KnowsTheBase
@@ -256,20 +256,6 @@ class AnswerCache:
             cached = (entry, embed, answer_view(entry, kb))
             self._answers[entry.id] = cached
         return cached[1], cached[2]
-
-
-def suggestions_view(suggestions: Sequence[Suggestion]) -> Components | None:
-    """One "Did you mean" button per suggested entry (each distinct entry once)."""
-    items: list[discord.ui.Item[Any]] = []
-    seen: set[str] = set()
-    for suggestion in suggestions:
-        if suggestion.entry_id in seen:
-            continue
-        seen.add(suggestion.entry_id)
-        button = _show_button(suggestion.entry_id, suggestion.title, discord.ButtonStyle.primary)
-        if button is not None:
-            items.append(button)
-    return Components.of(items[:5])
 
 
 @dataclass(frozen=True, slots=True)
