@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
@@ -52,23 +51,8 @@ def kb(data_dir: Path) -> KnowledgeBase:
 
 
 @pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[SqliteStore]:
-    opened = await SqliteStore.open(tmp_path / "state" / "concierge.sqlite3")
-    yield opened
-    await opened.close()
-
-
-@pytest.fixture
 def simcord_bot(settings: Settings, kb, engine: Engine, store, data_dir: Path) -> ConciergeBot:
     return ConciergeBot(settings, kb, engine, store=store, data_dir=data_dir)
-
-
-@pytest.fixture
-def admin(world) -> simcord.MemberActor:
-    managers = world.guild.create_role(
-        "Managers", permissions=discord.Permissions(manage_guild=True)
-    )
-    return world.guild.add_member(world.env.create_user("admin"), roles=[managers])
 
 
 def text_of(result) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from dataclasses import replace
 
 import discord
@@ -17,7 +16,6 @@ from bot.autoanswer.store import AutoAnswerStore
 from bot.config import Settings
 from bot.core import Engine, KnowledgeBase
 from bot.core.model import Entry, Source
-from bot.storage.sqlite import SqliteStore
 
 SOURCE = Source("demo", "Demo Article", "faq")
 QUESTION = "Who directs the demo film?"
@@ -39,23 +37,8 @@ def settings(settings: Settings) -> Settings:
 
 
 @pytest.fixture
-async def store(tmp_path) -> AsyncIterator[SqliteStore]:
-    opened = await SqliteStore.open(tmp_path / "state" / "concierge.sqlite3")
-    yield opened
-    await opened.close()
-
-
-@pytest.fixture
 def simcord_bot(settings: Settings, kb: KnowledgeBase, engine: Engine, store) -> ConciergeBot:
     return ConciergeBot(settings, kb, engine, store=store)
-
-
-@pytest.fixture
-def admin(world) -> simcord.MemberActor:
-    managers = world.guild.create_role(
-        "Managers", permissions=discord.Permissions(manage_guild=True)
-    )
-    return world.guild.add_member(world.env.create_user("admin"), roles=[managers])
 
 
 @pytest.fixture

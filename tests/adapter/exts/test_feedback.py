@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -27,13 +26,6 @@ def labels(message) -> list[str]:
 
 def sample(bot: ConciergeBot, name: str, **labels: str) -> float:
     return bot.metrics.registry.get_sample_value(name, labels) or 0.0
-
-
-@pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[SqliteStore]:
-    opened = await SqliteStore.open(tmp_path / "state" / "concierge.sqlite3")
-    yield opened
-    await opened.close()
 
 
 @pytest.fixture

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from pathlib import Path
 
-import discord
 import pytest
-import simcord
 
 from bot.adapter.client import ConciergeBot
 from bot.adapter.exts.admin import NEEDS_MANAGE_SERVER
 from bot.config import Settings
 from bot.core import Engine, KnowledgeBase, load_knowledge_base
-from bot.storage.sqlite import SqliteStore
 from bot.suggestions.store import SuggestionStore
 
 SOURCE = """\
@@ -43,23 +39,8 @@ def kb(data_dir: Path) -> KnowledgeBase:
 
 
 @pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[SqliteStore]:
-    opened = await SqliteStore.open(tmp_path / "state" / "concierge.sqlite3")
-    yield opened
-    await opened.close()
-
-
-@pytest.fixture
 def simcord_bot(settings: Settings, kb, engine: Engine, store, data_dir: Path) -> ConciergeBot:
     return ConciergeBot(settings, kb, engine, store=store, data_dir=data_dir)
-
-
-@pytest.fixture
-def admin(world) -> simcord.MemberActor:
-    managers = world.guild.create_role(
-        "Managers", permissions=discord.Permissions(manage_guild=True)
-    )
-    return world.guild.add_member(world.env.create_user("admin"), roles=[managers])
 
 
 async def press_did_you_mean(world, people: int) -> None:
