@@ -12,6 +12,7 @@ from bot.core.explain import Explanation, Trace, build_explanation
 from bot.core.glossary import Glossary
 from bot.core.index import ASIDE, HEAD, K1, BoolArray, Index
 from bot.core.lexicon import (
+    COMMON_ZIPF,
     Lexicon,
     load_lexicon,
     source_hint,
@@ -126,6 +127,10 @@ class Engine:
             reading = Reading(tuple(Clause(c.text, True) for c in reading.clauses))
             if trace is not None:
                 trace.reading = reading
+        chatter = self._units_of(reading.question)
+        if not reading.asks and chatter and _only_chat(chatter):
+            # "lol same", "true", "nice one": no clause asks, and no word says what about.
+            return NoAnswer(reason="asks nothing")
         result = self._judge(reading.question, trace)
         asking = [clause.text for clause in reading.clauses if clause.asks]
         if result.answered or len(asking) < 2:
@@ -443,3 +448,11 @@ def _exact_headings(kb: KnowledgeBase) -> dict[str, int]:
                 shared.add(key)
             found.setdefault(key, number)
     return {key: number for key, number in found.items() if key and key not in shared}
+
+
+def _only_chat(units: tuple[Unit, ...]) -> bool:
+    """Whether every unit is a word any English chat is full of ("same", "good", "true")."""
+    return all(
+        not unit.specific and all(zipf(word) >= COMMON_ZIPF for word in unit.label.split())
+        for unit in units
+    )

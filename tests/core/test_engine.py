@@ -322,3 +322,13 @@ def test_a_one_word_question_is_read_with_the_message_around_it(tmp_path):
 def test_a_question_that_names_the_review_is_answered_from_the_review(engine):
     result = engine.ask("How good was Ana de Armas's acting according to the review?")
     assert isinstance(result, Answer) and result.entry.source.kind == "review"
+
+
+@pytest.mark.parametrize("message", ["lol same", "same", "true", "nice one", "good"])
+def test_a_message_of_chat_words_that_asks_nothing_gets_no_answer(engine, message):
+    assert isinstance(engine.ask(message), NoAnswer)
+
+
+@pytest.mark.parametrize("search", ["ballerina release date", "cast", "ruska roma"])
+def test_a_search_of_a_few_words_is_still_answered(engine, search):
+    assert isinstance(engine.ask(search), Answer)
