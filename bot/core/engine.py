@@ -12,7 +12,6 @@ from bot.core.explain import Explanation, Trace, build_explanation
 from bot.core.glossary import Glossary
 from bot.core.index import ASIDE, HEAD, K1, BoolArray, Index
 from bot.core.lexicon import (
-    COMMON_ZIPF,
     Lexicon,
     load_lexicon,
     source_hint,
@@ -46,6 +45,7 @@ PROFILE_MEMO_SIZE = 8192  # entries whose title profiles are kept ready
 UNIT_MEMO_SIZE = 64  # recent texts' units: the parts of one message are read more than once
 TRUNCATED_PREFIX = 40  # a cut title this long or longer still names its entry
 FAQ_HEAD_COVERAGE = 0.3  # of the question's weight, in an FAQ entry's title or aliases
+CHAT_ZIPF = 5.0  # a message of only words this common in English, nothing specific, is chat
 FITTED_LIMIT = 10  # entries whose title fit is worked out, best base score first
 UNTYPED_DISCOUNT = 0.8  # e.g. a "when" question, and an entry that names no time at all
 LONG_QUESTION_UNITS = 4  # from this many units a message is long enough to carry chat
@@ -128,8 +128,8 @@ class Engine:
             if trace is not None:
                 trace.reading = reading
         chatter = self._units_of(reading.question)
-        if not reading.asks and chatter and _only_chat(chatter):
-            # "lol same", "true", "nice one": no clause asks, and no word says what about.
+        if chatter and _only_chat(chatter):
+            # "lol same", "are you real", "ok cool": no word says what the message is about.
             return NoAnswer(reason="asks nothing")
         result = self._judge(reading.question, trace)
         asking = [clause.text for clause in reading.clauses if clause.asks]
@@ -453,6 +453,6 @@ def _exact_headings(kb: KnowledgeBase) -> dict[str, int]:
 def _only_chat(units: tuple[Unit, ...]) -> bool:
     """Whether every unit is a word any English chat is full of ("same", "good", "true")."""
     return all(
-        not unit.specific and all(zipf(word) >= COMMON_ZIPF for word in unit.label.split())
+        not unit.specific and all(zipf(word) >= CHAT_ZIPF for word in unit.label.split())
         for unit in units
     )

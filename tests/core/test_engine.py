@@ -324,8 +324,10 @@ def test_a_question_that_names_the_review_is_answered_from_the_review(engine):
     assert isinstance(result, Answer) and result.entry.source.kind == "review"
 
 
-@pytest.mark.parametrize("message", ["lol same", "same", "true", "nice one", "good"])
-def test_a_message_of_chat_words_that_asks_nothing_gets_no_answer(engine, message):
+@pytest.mark.parametrize(
+    "message", ["lol same", "same", "true", "nice one", "good", "are you real", "ok cool"]
+)
+def test_a_message_of_only_chat_words_gets_no_answer(engine, message):
     assert isinstance(engine.ask(message), NoAnswer)
 
 
