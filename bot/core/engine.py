@@ -105,19 +105,20 @@ class Engine:
         """How the engine read a question and why it answered or not, for an admin."""
         cleaned = clean_question(question, self.settings.max_question_chars)
         trace = Trace(reading=read_message(cleaned))
-        result = self._answer(cleaned, trace)
+        result = self._answer(cleaned, trace)  # reads the trace's reading, not the text again
         return build_explanation(self, question, trace, result)
 
     def _answer(self, cleaned: str, trace: Trace | None = None) -> Result:
         """Answer a cleaned question; fill `trace` with the workings when one is given."""
-        exact = self._exact.get(" ".join(words(cleaned)))
+        key = " ".join(words(cleaned))
+        exact = self._exact.get(key)
         if exact is None and cleaned.endswith(("…", "...")):
-            exact = self._title_starting(" ".join(words(cleaned)))  # a title cut to fit a choice
+            exact = self._title_starting(key)  # a title cut to fit a choice
         if exact is not None:
             # A title or alias asked word for word, as autocomplete offers it, is that entry.
             entry = self.kb.entries[exact]
             return Answer(entry, 100.0, (entry.title,), "title or alias")
-        reading = read_message(cleaned)
+        reading = read_message(cleaned) if trace is None else trace.reading
         asked_units = self._units_of(reading.question)
         if reading.chat and (
             not asked_units or (len(asked_units) == 1 and not asked_units[0].specific)
@@ -127,15 +128,14 @@ class Engine:
             reading = Reading(tuple(Clause(c.text, True) for c in reading.clauses))
             if trace is not None:
                 trace.reading = reading
-        chatter = self._units_of(reading.question)
-        if chatter and _only_chat(chatter):
+        everything = self._units_of(reading.question)
+        if everything and _only_chat(everything):
             # "lol same", "are you real", "ok cool": no word says what the message is about.
             return NoAnswer(reason="asks nothing")
         result = self._judge(reading.question, trace)
         asking = [clause.text for clause in reading.clauses if clause.asks]
         if result.answered or len(asking) < 2:
             return result
-        everything = self._units_of(reading.question)
         if any(
             u.specific and (u.rarity == 0 or u.label in self.lexicon.facets) for u in everything
         ):
@@ -172,7 +172,7 @@ class Engine:
             hinted = None  # "according to the review" with no review: the words are all we have
         units = list(self._units_of(asked_text))
         if trace is not None:
-            trace.units = list(units)
+            trace.units = units
         if not units or not len(self.kb):
             return NoAnswer(reason="empty question" if not units else "empty knowledge base")
         kinds = self.lexicon.kinds_asked(asked_text)

@@ -180,14 +180,17 @@ def commonness_share(word: str) -> float:
     """The share (UNKNOWN_FLOOR to 1) of the full unknown-word weight a word carries."""
     if any(ch.isdigit() for ch in word):
         return 1.0  # "ballerina 2" asks about another film: a number is rarely chat
-    position = (COMMON_ZIPF - zipf(word)) / (COMMON_ZIPF - RARE_ZIPF)
-    return min(1.0, max(UNKNOWN_FLOOR, position))
+    return _share(zipf(word), RARE_ZIPF, COMMON_ZIPF, UNKNOWN_FLOOR)
 
 
 def known_share(word: str) -> float:
     """The share (KNOWN_FLOOR to 1) of its weight a word the knowledge base knows carries."""
-    position = (KNOWN_COMMON_ZIPF - zipf(word)) / (KNOWN_COMMON_ZIPF - KNOWN_FULL_ZIPF)
-    return min(1.0, max(KNOWN_FLOOR, position))
+    return _share(zipf(word), KNOWN_FULL_ZIPF, KNOWN_COMMON_ZIPF, KNOWN_FLOOR)
+
+
+def _share(frequency: float, full: float, common: float, floor: float) -> float:
+    """1 at Zipf `full` or rarer, falling in a line to `floor` at Zipf `common` or commoner."""
+    return min(1.0, max(floor, (common - frequency) / (common - full)))
 
 
 @dataclass(frozen=True, slots=True)

@@ -129,10 +129,7 @@ def _add(clauses: list[Clause], raw: str, questioned: bool) -> None:
 
 def asks_something(text: str) -> bool:
     """Whether a raw message asks anything at all: cheap enough for every message of a channel."""
-    if "?" in text:
-        return read_message(text).asks
-    lowered = text[:2000].casefold()
-    if not _MAYBE_ASKS.search(lowered):
+    if "?" not in text and not _MAYBE_ASKS.search(text[:2000].casefold()):
         return False  # most chat: no question mark, no question word, no request
     return read_message(text).asks
 
