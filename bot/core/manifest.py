@@ -10,6 +10,7 @@ Pure: a parsed mapping in, a frozen `Manifest` and the problems found out.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from bot.core.errors import Problem
+from bot.core.lexicon import known_domains
 from bot.core.model import SOURCE_KINDS
 from bot.core.yamlfile import describe, line_of, own_line
 
@@ -122,6 +124,16 @@ def _domains(data: dict[str, Any], add: _Add) -> tuple[str, ...]:
         if not isinstance(name, str) or not DOMAIN_NAME.match(name):
             add(
                 f"item {position + 1} ({name!r}) must be a short name of a-z, 0-9, '-' and '_'",
+                None,
+                "domains",
+                line_of(raw, position) or line,
+            )
+        elif name not in known_domains():
+            close = difflib.get_close_matches(name, known_domains(), n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            known = ", ".join(known_domains())
+            add(
+                f"unknown domain {name!r}{hint}; the domains are {known}",
                 None,
                 "domains",
                 line_of(raw, position) or line,

@@ -272,6 +272,7 @@ def test_without_a_manifest_there_are_no_domains(tmp_path):
     [
         ("domains: film games\n", "item 1 ('film games') must be a short name"),
         ("domains: {film: 1}\n", "field 'domains': must be a list of domain names"),
+        ("domains: [flim]\n", "unknown domain 'flim' (did you mean 'film'?)"),
         ("sources:\n  - {id: a, title: A, kind: blog, path: x.md}\n", "field 'kind': must be one"),
         ("sources:\n  - {id: a, title: A, kind: faq}\n", "needs exactly one of path"),
         ("sources:\n  - {id: a, title: A, kind: faq, path: /etc/x}\n", "must be a relative path"),
