@@ -50,6 +50,7 @@ FITTED_LIMIT = 10  # entries whose title fit is worked out, best base score firs
 UNTYPED_DISCOUNT = 0.8  # e.g. a "when" question, and an entry that names no time at all
 LONG_QUESTION_UNITS = 4  # from this many units a message is long enough to carry chat
 CLEAR_PART_SCORE = 85.0  # one question of several is answered alone only this clearly
+TIE_LEAD = 0.5  # entries this close are a choice for the asker ("did you mean"), not an answer
 
 
 # One title or alias, ready for fitting: unit weights, unit terms, all terms, total, factor.
@@ -120,9 +121,7 @@ class Engine:
             return Answer(entry, 100.0, (entry.title,), "title or alias")
         reading = read_message(cleaned) if trace is None else trace.reading
         asked_units = self._units_of(reading.question)
-        if reading.chat and (
-            not asked_units or (len(asked_units) == 1 and not asked_units[0].specific)
-        ):
+        if reading.chat and _says_little(asked_units):
             # "...keeps sinking when I cross a river, what am I doing wrong": a question of one
             # plain word (or none) asks about what the message said around it; read it whole.
             reading = Reading(tuple(Clause(c.text, True) for c in reading.clauses))
@@ -142,10 +141,14 @@ class Engine:
             return result  # it asks for something the base lacks: no part of it is the answer
         # Two questions in one message ("ANA DE ARMAS AS THE LEAD?! why her?"): read apart,
         # one that is answered, with no other answered differently, is the answer.
+        # A part that alone says little ("what am i doing wrong") asks about the rest: it is
+        # not read apart, or "What's wrong?" would answer a question about sinking in a river.
         answers = {
             r.entry.id: r
             for text in asking
-            if isinstance(r := self._judge(text), Answer) and r.score >= CLEAR_PART_SCORE
+            if not _says_little(self._units_of(text))
+            and isinstance(r := self._judge(text), Answer)
+            and r.score >= CLEAR_PART_SCORE
         }
         if len(answers) != 1:
             return result
@@ -241,12 +244,16 @@ class Engine:
         ]
         # An FAQ answer's words are there to answer its own question: an FAQ entry is the
         # answer only to a question that shares enough of that question (title or alias).
+        # Two entries scoring the same would be answered by the order of their ids: offer both,
+        # unless the question is (nearly) the whole title of the first.
+        tied = lead < TIE_LEAD and fit[best] < settings.full_fit
         faq_elsewhere = (
             entries[scored.ids[best]].kind == "faq" and scored.head[best] < FAQ_HEAD_COVERAGE
         )
         confident = (
             best not in cannot_answer
             and not faq_elsewhere
+            and not tied
             and (
                 (
                     final[best] >= settings.answer_threshold
@@ -268,7 +275,7 @@ class Engine:
         )
         if trace is not None:
             trace.record(self, units, scored, order, final, fit, cannot_answer)
-            trace.lead, trace.informative = lead, informative
+            trace.lead, trace.informative, trace.tied = lead, informative, tied
             trace.missed = [u.label for u in missed]
             trace.missed_specific = [u.label for u in missed if u.specific]
         if confident and informative:
@@ -448,6 +455,11 @@ def _exact_headings(kb: KnowledgeBase) -> dict[str, int]:
                 shared.add(key)
             found.setdefault(key, number)
     return {key: number for key, number in found.items() if key and key not in shared}
+
+
+def _says_little(units: tuple[Unit, ...]) -> bool:
+    """Whether a part of a message is at most one plain word: it asks about what is around it."""
+    return not units or (len(units) == 1 and not units[0].specific)
 
 
 def _only_chat(units: tuple[Unit, ...]) -> bool:

@@ -75,6 +75,7 @@ class Trace:
     units: list[Unit] = field(default_factory=list)
     candidates: list[CandidateView] = field(default_factory=list)
     lead: float = 0.0
+    tied: bool = False  # the best two are too close to pick one: "did you mean" either
     informative: bool = True
     missed: list[str] = field(default_factory=list)
     missed_specific: list[str] = field(default_factory=list)
@@ -144,7 +145,9 @@ def build_explanation(engine: Engine, question: str, trace: Trace, result: Resul
             )
         if trace.missed_specific:
             reasons.append("it lacks " + ", ".join(repr(w) for w in trace.missed_specific))
-        if trace.lead < settings.min_lead:
+        if trace.tied:
+            reasons.append(f"it ties with the next entry ({trace.lead:.1f} points apart)")
+        elif trace.lead < settings.min_lead:
             reasons.append(f"it is only {trace.lead:.1f} points ahead of the next entry")
         if not trace.informative:
             reasons.append("the question is only words nearly every entry has")

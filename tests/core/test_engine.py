@@ -334,3 +334,20 @@ def test_a_message_of_only_chat_words_gets_no_answer(engine, message):
 @pytest.mark.parametrize("search", ["ballerina release date", "cast", "ruska roma"])
 def test_a_search_of_a_few_words_is_still_answered(engine, search):
     assert isinstance(engine.ask(search), Answer)
+
+
+def test_two_entries_that_match_a_question_equally_are_offered_not_picked(tmp_path):
+    kb = load_knowledge_base(
+        write_faq(
+            tmp_path,
+            [
+                ("a", "Fungal infection treatments", "Antifungal chemicals cure fungal infection."),
+                ("b", "Fungal infection remedies", "Antifungal chemicals cure fungal infection."),
+                ("labs", "How do I get into science labs?", "Find an ID card or cut the fence."),
+            ],
+        )
+    )
+    result = Engine(kb).ask("what is the cure for a fungal infection")
+    assert isinstance(result, NoAnswer) and result.unsure
+    assert {s.entry_id for s in result.suggestions[:2]} == {"faq-a", "faq-b"}
+
