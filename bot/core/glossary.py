@@ -70,6 +70,8 @@ class Glossary:
             self._phrases.setdefault(forms, {key})
         self.names = frozenset(concept_key(t.canonical) for t in self.terms if t.kind == "name")
         self.max_len = max((len(p) for p in self._phrases), default=0)
+        self._first_pairs = frozenset(p[:2] for p in self._phrases if len(p) > 1)
+        self._pair_starts = frozenset(p[0] for p in self._first_pairs)
         starts = {p[0] for p in self._phrases}
         self._start_words = frozenset(starts | {form + "s" for form in starts})
         self.vocabulary = frozenset(
@@ -84,6 +86,14 @@ class Glossary:
 
     def __len__(self) -> int:
         return len(self.terms)
+
+    def starts_pair(self, word: str) -> bool:
+        """Whether a glossary phrase of two or more words starts with this word."""
+        return phrase_form(word) in self._pair_starts
+
+    def continues(self, first: str, second: str) -> bool:
+        """Whether a glossary phrase starts with these two words ("anjelica", "huston")."""
+        return (phrase_form(first), phrase_form(second)) in self._first_pairs
 
     def rewrite_exact(self, text: str) -> str:
         """Replace case-sensitive variants by their canonical name, before any folding.

@@ -70,8 +70,16 @@ class Weigher:
                 if word.endswith("s") and stem(word[:-1]) in vocabulary:
                     word = word[:-1]  # a possessive typed without its apostrophe: "roonys"
                     term = stem(word)
-                # A real English word is not a typo: "start" is not a misspelt "stars".
-                fixed = None if zipf(word) > 0 else self.index.correct(word)
+                # A real English word is not a typo ("start" is not a misspelt "stars"), unless
+                # corrected it goes on a name the word before starts: "anjelika houston".
+                before = pairs[-1][1] if pairs else ""
+                if zipf(word) == 0:
+                    fixed = self.index.correct(word)
+                elif self.glossary.starts_pair(before):
+                    fixed = self.index.correct(word)
+                    fixed = fixed if fixed and self.glossary.continues(before, fixed) else None
+                else:
+                    fixed = None
                 if fixed is None and word.endswith("s") and len(word) > 4:
                     fixed = self.index.correct(word[:-1])  # "roonys": a misspelt possessive
                 if fixed is not None:

@@ -351,3 +351,14 @@ def test_two_entries_that_match_a_question_equally_are_offered_not_picked(tmp_pa
     assert isinstance(result, NoAnswer) and result.unsure
     assert {s.entry_id for s in result.suggestions[:2]} == {"faq-a", "faq-b"}
 
+
+@pytest.mark.parametrize(
+    ("question", "unit"),
+    [
+        ("is anjelika houston back as the director", "anjelica huston"),  # completes a name
+        ("houston we have a problem", "houston"),  # a real word on its own is left as typed
+        ("the start of the film", "start"),
+    ],
+)
+def test_a_real_word_is_corrected_only_where_it_completes_a_name(engine, question, unit):
+    assert unit in [u.label for u in engine.units(question)]
