@@ -64,14 +64,14 @@ def test_chat_set_answers_its_line_and_no_look_alike_or_off_topic_question():
     assert wrong_in(report, "lookalike") == 0, report
     assert wrong_in(report, "offtopic") == 0, report
     right, _, wrong, _ = totals(report)
-    assert right >= 18 and wrong <= 1, report
+    assert right >= 19 and wrong <= 1, report
 
 
 @needs_shared
 def test_extra_set_holds_its_line():
     report = score(ROOT / "eval" / "extra.yaml")
     _, _, wrong, overall = totals(report)
-    assert overall >= 147 and wrong <= 1, report
+    assert overall >= 148 and wrong <= 1, report
 
 
 @needs_shared
@@ -92,4 +92,4 @@ def test_another_communitys_pages_ingested_as_published_hold_their_line():
     )
     assert done.returncode == 0, done.stdout + done.stderr
     _, _, wrong, overall = totals(done.stdout)
-    assert overall >= 46 and wrong <= 2, done.stdout
+    assert overall >= 47 and wrong <= 2, done.stdout

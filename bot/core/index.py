@@ -14,7 +14,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bot.core.glossary import Glossary
-from bot.core.lexicon import QUESTION_WORDS, AnswerKind
+from bot.core.lexicon import QUESTION_WORDS, AnswerKind, zipf
 from bot.core.memo import Memo
 from bot.core.model import Entry, MatchSettings
 from bot.core.postings import STOP, FloatArray, IntArray, Postings, PostingsBuilder, Tokeniser
@@ -26,6 +26,8 @@ K1 = 1.2  # BM25 term-frequency saturation
 B = 0.5  # BM25 length normalisation; entries vary in length, but not wildly
 
 BoolArray = npt.NDArray[np.bool_]
+MIN_RELATED_LENGTH = 7  # shorter unknown words are too often unrelated ("party" is no "part")
+MIN_ROOT_LENGTH = 5  # a shared root this long or longer
 SMALL_BASE = 5000  # up to this many entries, scoring all of them beats selecting some
 
 
@@ -119,6 +121,7 @@ class Index:
         self._by_length = _by_length(w for w in surface if w.isalpha() and len(w) > 3)
         self._max_edits = settings.typo_max_edits
         self._corrections: Memo[str, str | None] = Memo(4096)
+        self._relatives: Memo[str, str | None] = Memo(4096)
 
     def correct(self, word: str) -> str | None:
         """The closest word the knowledge base uses, within a few edits, or None."""
@@ -152,6 +155,28 @@ class Index:
             if found is not None and (best is None or found[1] < best[1]):
                 best = (found[0], int(found[1]))
         return None if best is None else best[0]
+
+    def relative(self, word: str) -> str | None:
+        """The stem of an entry word this unknown word is built on, or None.
+
+        A compound's head ("campfire" is a fire, "subplot" a plot) or the root another form of
+        the word shares ("breather" and the entries' "breathing"). Neither stemmer nor typo
+        correction relates them, and a question's word is rarely the page's exact form.
+        """
+        return self._relatives.lookup(word, self._relative)
+
+    def _relative(self, word: str) -> str | None:
+        """Work out `relative(word)`."""
+        if not word.isalpha() or len(word) < MIN_RELATED_LENGTH:
+            return None
+        for cut in range(3, len(word) - 3):  # the longest head whose front is a word itself
+            head = self._stems.get(word[cut:])
+            if head and zipf(word[:cut]) > 0:
+                return head
+        for cut in range(len(word) - 1, len(word) - 4, -1):  # "breath|er", "breath|ing"
+            if cut >= MIN_ROOT_LENGTH and word[:cut] in self.postings:
+                return word[:cut]
+        return None
 
     def has(self, terms: Sequence[str], table: str) -> bool:
         """Whether any of `terms` has postings in `table` (ALL, HEAD or ASIDE)."""

@@ -86,6 +86,9 @@ class Weigher:
                     if not lexicon.is_stopword(fixed):
                         corrected.add(len(pairs))
                     word, term = fixed, stem(fixed)
+                elif (root := self.index.relative(word)) is not None:
+                    corrected.add(len(pairs))  # the label stays as typed; it matches the root
+                    term = root
             pairs.append((term, word))
         units = self._group(self.glossary.tag(pairs), corrected)
         for facet in lexicon.implied_facets(cleaned):

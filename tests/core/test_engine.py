@@ -362,3 +362,16 @@ def test_two_entries_that_match_a_question_equally_are_offered_not_picked(tmp_pa
 )
 def test_a_real_word_is_corrected_only_where_it_completes_a_name(engine, question, unit):
     assert unit in [u.label for u in engine.units(question)]
+
+
+@pytest.mark.parametrize(
+    ("question", "label", "term"),
+    [
+        ("is there a forced romance subplot", "subplot", "plot"),  # a compound's head
+        ("a fight with a fire breather", "breather", "breath"),  # the entries' "breathing"
+        ("a token girlboss thing", "girlboss", "girlboss"),  # built on no word the base has
+        ("any post credits scene", "credits", "credit"),  # a word the base has is itself
+    ],
+)
+def test_an_unknown_word_matches_the_entry_word_it_is_built_on(engine, question, label, term):
+    assert (label, (term,)) in [(u.label, u.terms) for u in engine.units(question)]
