@@ -28,6 +28,7 @@ B = 0.5  # BM25 length normalisation; entries vary in length, but not wildly
 BoolArray = npt.NDArray[np.bool_]
 MIN_RELATED_LENGTH = 7  # shorter unknown words are too often unrelated ("party" is no "part")
 MIN_ROOT_LENGTH = 5  # a shared root this long or longer
+OWN_WORD_ZIPF = 4.0  # as common in English as this, a word (or a compound's front) is its own
 SMALL_BASE = 5000  # up to this many entries, scoring all of them beats selecting some
 
 
@@ -167,11 +168,12 @@ class Index:
 
     def _relative(self, word: str) -> str | None:
         """Work out `relative(word)`."""
-        if not word.isalpha() or len(word) < MIN_RELATED_LENGTH:
+        # A common word is a word of its own ("walking" is not a kind of "king").
+        if not word.isalpha() or len(word) < MIN_RELATED_LENGTH or zipf(word) >= OWN_WORD_ZIPF:
             return None
         for cut in range(3, len(word) - 3):  # the longest head whose front is a word itself
             head = self._stems.get(word[cut:])
-            if head and zipf(word[:cut]) > 0:
+            if head and zipf(word[:cut]) >= OWN_WORD_ZIPF:
                 return head
         for cut in range(len(word) - 1, len(word) - 4, -1):  # "breath|er", "breath|ing"
             if cut >= MIN_ROOT_LENGTH and word[:cut] in self.postings:
