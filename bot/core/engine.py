@@ -242,11 +242,11 @@ class Engine:
             for u, hits in zip(units, scored.matched, strict=True)
             if hits is not None and not hits[best]
         ]
-        # An FAQ answer's words are there to answer its own question: an FAQ entry is the
-        # answer only to a question that shares enough of that question (title or alias).
         # Two entries scoring the same would be answered by the order of their ids: offer both,
         # unless the question is (nearly) the whole title of the first.
         tied = lead < TIE_LEAD and fit[best] < settings.full_fit
+        # An FAQ answer's words are there to answer its own question: an FAQ entry is the
+        # answer only to a question that shares enough of that question (title or alias).
         faq_elsewhere = (
             entries[scored.ids[best]].kind == "faq" and scored.head[best] < FAQ_HEAD_COVERAGE
         )

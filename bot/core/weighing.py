@@ -73,13 +73,13 @@ class Weigher:
                 # A real English word is not a typo ("start" is not a misspelt "stars"), unless
                 # corrected it goes on a name the word before starts: "anjelika houston".
                 before = pairs[-1][1] if pairs else ""
+                fixed = None
                 if zipf(word) == 0:
                     fixed = self.index.correct(word)
-                elif self.glossary.starts_pair(before):
-                    fixed = self.index.correct(word)
-                    fixed = fixed if fixed and self.glossary.continues(before, fixed) else None
-                else:
-                    fixed = None
+                elif self.glossary.starts_pair(before):  # cheap: most words follow no name
+                    guess = self.index.correct(word)
+                    if guess is not None and self.glossary.continues(before, guess):
+                        fixed = guess
                 if fixed is None and word.endswith("s") and len(word) > 4:
                     fixed = self.index.correct(word[:-1])  # "roonys": a misspelt possessive
                 if fixed is not None:
