@@ -257,10 +257,15 @@ def test_every_title_autocomplete_offers_answers_with_its_own_entry(engine):
 
 def test_a_title_cut_to_fit_an_autocomplete_choice_still_answers_with_its_entry(tmp_path):
     long_title = "How do I " + " ".join(f"step{n} carefully" for n in range(12)) + "?"
-    kb = load_knowledge_base(write_faq(tmp_path, [("long", long_title, "Slowly.")]))
+    engine = faq_engine(tmp_path, [("long", long_title, "Slowly.")])
     cut = long_title[:99] + "…"  # as Discord's 100-character choice limit leaves it
-    result = Engine(kb).ask(cut)
+    result = engine.ask(cut)
     assert isinstance(result, Answer) and result.entry.id == "faq-long"
+
+
+def faq_engine(tmp_path, items):
+    """An engine over an FAQ of (id, question, answer) items, plus one unrelated entry."""
+    return Engine(load_knowledge_base(write_faq(tmp_path, items)))
 
 
 def write_faq(tmp_path, items):
@@ -289,32 +294,26 @@ def test_explain_separates_the_question_from_the_chat_and_says_what_to_add(engin
 
 
 def test_an_faq_answer_does_not_answer_another_question_about_what_it_mentions(tmp_path):
-    kb = load_knowledge_base(
-        write_faq(
-            tmp_path,
-            [
-                ("cure", "How can I cure a fungal infection?", "The Blood Filter bionic cures it."),
-                ("labs", "How do I get into science labs?", "Find an ID card or cut the fence."),
-            ],
-        )
+    engine = faq_engine(
+        tmp_path,
+        [
+            ("cure", "How can I cure a fungal infection?", "The Blood Filter bionic cures it."),
+            ("labs", "How do I get into science labs?", "Find an ID card or cut the fence."),
+        ],
     )
-    engine = Engine(kb)
     assert isinstance(engine.ask("How much power does the Blood Filter bionic use?"), NoAnswer)
     answer = engine.ask("how do i cure a fungal infection")
     assert isinstance(answer, Answer) and answer.entry.id == "faq-cure"
 
 
 def test_a_one_word_question_is_read_with_the_message_around_it(tmp_path):
-    kb = load_knowledge_base(
-        write_faq(
-            tmp_path,
-            [
-                ("swim", "Why do I always sink when I try to swim?", "Drop heavy gear first."),
-                ("sick", "Everything I eat makes me sick! What's wrong?", "Food spoils."),
-            ],
-        )
+    engine = faq_engine(
+        tmp_path,
+        [
+            ("swim", "Why do I always sink when I try to swim?", "Drop heavy gear first."),
+            ("sick", "Everything I eat makes me sick! What's wrong?", "Food spoils."),
+        ],
     )
-    engine = Engine(kb)
     result = engine.ask("my guy keeps sinking when i try to swim, what am i doing wrong")
     assert isinstance(result, Answer) and result.entry.id == "faq-swim"
 
@@ -337,17 +336,15 @@ def test_a_search_of_a_few_words_is_still_answered(engine, search):
 
 
 def test_two_entries_that_match_a_question_equally_are_offered_not_picked(tmp_path):
-    kb = load_knowledge_base(
-        write_faq(
-            tmp_path,
-            [
-                ("a", "Fungal infection treatments", "Antifungal chemicals cure fungal infection."),
-                ("b", "Fungal infection remedies", "Antifungal chemicals cure fungal infection."),
-                ("labs", "How do I get into science labs?", "Find an ID card or cut the fence."),
-            ],
-        )
+    engine = faq_engine(
+        tmp_path,
+        [
+            ("a", "Fungal infection treatments", "Antifungal chemicals cure fungal infection."),
+            ("b", "Fungal infection remedies", "Antifungal chemicals cure fungal infection."),
+            ("labs", "How do I get into science labs?", "Find an ID card or cut the fence."),
+        ],
     )
-    result = Engine(kb).ask("what is the cure for a fungal infection")
+    result = engine.ask("what is the cure for a fungal infection")
     assert isinstance(result, NoAnswer) and result.unsure
     assert {s.entry_id for s in result.suggestions[:2]} == {"faq-a", "faq-b"}
 
