@@ -53,8 +53,10 @@ CLEAR_PART_SCORE = 85.0  # one question of several is answered alone only this c
 TIE_LEAD = 0.5  # entries this close are a choice for the asker ("did you mean"), not an answer
 
 
-# One title or alias, ready for fitting: unit weights, unit terms, all terms, total, factor.
-HeadField = tuple[tuple[float, ...], tuple[tuple[str, ...], ...], frozenset[str], float, float]
+# Per title and alias: unit weights, total, factor; and each term's (field, unit) places.
+TitleProfile = tuple[
+    tuple[tuple[tuple[float, ...], float, float], ...], dict[str, tuple[tuple[int, int], ...]]
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +89,7 @@ class Engine:
         self.glossary = Glossary((*kb.glossary, *self.lexicon.words))
         self.index = Index(kb.entries, self.glossary, self.settings, self.lexicon.stopwords)
         self._weigher = Weigher(self.index, self.glossary, self.lexicon, self.settings)
-        self._profiles: Memo[int, tuple[HeadField, ...]] = Memo(PROFILE_MEMO_SIZE)
+        self._profiles: Memo[int, TitleProfile] = Memo(PROFILE_MEMO_SIZE)
         self._answers: Memo[str, Result] = Memo(self.settings.cache_size)
         self._unit_memo: Memo[str, tuple[Unit, ...]] = Memo(UNIT_MEMO_SIZE)
         self._titles = [utils.default_process(e.title) for e in kb.entries]
@@ -197,7 +199,6 @@ class Engine:
             return NoAnswer(reason="nothing in the knowledge base matches")
         final: dict[int, float] = {}
         fit: dict[int, float] = {}
-        asked = frozenset(t for unit in units for t in unit.terms)
         wanted = 1 + settings.max_suggestions
         seen: set[int] = set()
         entries = self.kb.entries
@@ -212,7 +213,7 @@ class Engine:
                 break  # title fit cannot lift this one, or any after it, into the top few
             if len(final) >= FITTED_LIMIT:
                 break  # many near-equal passages ("... the John Wick universe"): enough
-            fit[i] = self._fit(units, asked, int(scored.ids[i]))
+            fit[i] = self._fit(units, int(scored.ids[i]))
             final[i] = base + 100 * FIT_SHARE * fit[i]
             if not all(self.index.holds(int(scored.ids[i]), kind) for kind in kinds):
                 final[i] *= UNTYPED_DISCOUNT  # it may still be a suggestion, not the answer
@@ -356,29 +357,34 @@ class Engine:
         ids = None if selection is None else selection.ids
         norm = self.index.length_norm if ids is None else self.index.length_norm[ids]
         total = sum(u.weight for u in units)
-        strength = np.zeros(len(norm), dtype=np.float32)
-        covered = np.zeros(len(norm), dtype=np.float32)
-        headed = np.zeros(len(norm), dtype=np.float32)
-        matched: list[BoolArray | None] = []
-        for unit in units:
-            if unit.weight < NEGLIGIBLE_SHARE * total:
-                # A word nearly every entry has ("ballerina" here) moves no score: count it
-                # as matched everywhere instead of touching every entry for it.
-                matched.append(None)
-                covered += unit.weight
-                continue
-            weights = self.index.gather(unit.terms, selection)
-            hits = weights > 0
-            matched.append(hits)
-            strength += unit.weight * weights * (K1 + 1) / (weights + norm)
+        # One row per unit, worked on together: numpy's cost here is per call more than per
+        # entry, and a question has a handful of units.
+        counted = [u for u in units if u.weight >= NEGLIGIBLE_SHARE * total]
+        # A word nearly every entry has ("ballerina" here) moves no score: count it as matched
+        # everywhere instead of touching every entry for it.
+        everywhere = sum(u.weight for u in units if u.weight < NEGLIGIBLE_SHARE * total)
+        gather = self.index.gather
+        found = np.zeros((len(counted), len(norm)), dtype=np.float32)
+        heads = np.zeros((len(counted), len(norm)), dtype=np.bool_)
+        asides = []
+        for row, unit in enumerate(counted):
+            found[row] = gather(unit.terms, selection)
             if self.index.has(unit.terms, ASIDE):
-                aside = self.index.gather(unit.terms, selection, table=ASIDE) > 0
-                # Named only in parentheses ("Len Wiseman (Underworld)"): a credit, not the topic.
-                covered += unit.weight * np.where(aside, ASIDE_COVERAGE, 1.0) * hits
-            else:
-                covered += unit.weight * hits
+                asides.append((row, gather(unit.terms, selection, table=ASIDE) > 0))
             if self.index.has(unit.terms, HEAD):
-                headed += unit.weight * (self.index.gather(unit.terms, selection, table=HEAD) > 0)
+                heads[row] = gather(unit.terms, selection, table=HEAD) > 0
+        weight = np.array([u.weight for u in counted], dtype=np.float32)[:, None]
+        hits = found > 0
+        strength = (weight * found * (K1 + 1) / (found + norm)).sum(axis=0)
+        covered = everywhere + (weight * hits).sum(axis=0)
+        for row, aside in asides:
+            # Named only in parentheses ("Len Wiseman (Underworld)"): a credit, not the topic.
+            covered -= weight[row] * (1 - ASIDE_COVERAGE) * (aside & hits[row])
+        headed = (weight * heads).sum(axis=0)
+        rows = iter(hits)
+        matched: list[BoolArray | None] = [
+            next(rows) if u.weight >= NEGLIGIBLE_SHARE * total else None for u in units
+        ]
         coverage = covered / total
         head = headed / total
         bm = strength / (total * (K1 + 1))
@@ -386,7 +392,7 @@ class Engine:
         doc_entry = self.index.doc_entry
         return Scored(doc_entry if ids is None else doc_entry[ids], score, coverage, head, matched)
 
-    def _fit(self, units: list[Unit], asked: frozenset[str], entry: int) -> float:
+    def _fit(self, units: list[Unit], entry: int) -> float:
         """How well the question and the entry's title (or, a little less, an alias) coincide.
 
         The harmonic mean of how much of the title the question covers and how much of the
@@ -396,32 +402,46 @@ class Engine:
         asked_weight = sum(u.weight for u in units)
         if asked_weight <= 0:
             return 0.0
+        fields, places = self._profiles.lookup(entry, self._profile)
+        # Only the few asked terms are looked up: most titles and aliases share none of them.
+        title_units: dict[int, set[int]] = {}  # field -> its units the question has
+        recall: dict[int, float] = {}  # field -> weight of the question's units it has
+        for unit in units:
+            touched: set[int] = set()
+            for term in unit.terms:
+                for field, title_unit in places.get(term, ()):
+                    title_units.setdefault(field, set()).add(title_unit)
+                    touched.add(field)
+            for field in touched:
+                recall[field] = recall.get(field, 0.0) + unit.weight
         best = 0.0
-        profile = self._profiles.lookup(entry, self._profile)
-        for weights, alternatives, terms, total, factor in profile:
-            hit = sum(
-                w
-                for w, alts in zip(weights, alternatives, strict=True)
-                if not asked.isdisjoint(alts)
-            )
-            recall = sum(u.weight for u in units if not terms.isdisjoint(u.terms)) / asked_weight
-            precision = hit / total
-            if precision + recall > 0:
-                best = max(best, factor * 2 * precision * recall / (precision + recall))
+        for field, hit_units in title_units.items():
+            weights, total, factor = fields[field]
+            precision = sum(weights[n] for n in sorted(hit_units)) / total
+            share = recall[field] / asked_weight
+            if precision + share > 0:
+                best = max(best, factor * 2 * precision * share / (precision + share))
         return best
 
-    def _profile(self, entry: int) -> tuple[HeadField, ...]:
-        """Per title and alias of an entry: unit weights, unit terms, all terms, total, factor."""
+    def _profile(self, entry: int) -> TitleProfile:
+        """An entry's titles and aliases, and where each of their terms stands in them.
+
+        Per field (title, then aliases): its unit weights, their total, its factor; per term,
+        the (field, unit) places that have it.
+        """
         idf = self.index.idf
-        profile = []
+        fields: list[tuple[tuple[float, ...], float, float]] = []
+        places: dict[str, list[tuple[int, int]]] = {}
         for number, field in enumerate(self.index.head_fields[entry]):
             weights = tuple(max(idf.get(t, 0.0) for t in alts) for alts in field)
             total = sum(weights)
-            if total > 0:
-                terms = frozenset(t for alts in field for t in alts)
-                factor = 1.0 if number == 0 else ALIAS_FIT
-                profile.append((weights, field, terms, total, factor))
-        return tuple(profile)
+            if total <= 0:
+                continue
+            for unit_number, alts in enumerate(field):
+                for term in set(alts):
+                    places.setdefault(term, []).append((len(fields), unit_number))
+            fields.append((weights, total, 1.0 if number == 0 else ALIAS_FIT))
+        return tuple(fields), {term: tuple(at) for term, at in places.items()}
 
     def complete(self, text: str, limit: int = 25) -> tuple[Suggestion, ...]:
         """Entries whose title fits what the user has typed so far, best first, at most `limit`."""
