@@ -63,8 +63,10 @@ STOPWORDS = frozenset(
 )
 
 # Chat around a question: greetings, politeness, hedging. Removed before a question is read.
+# Matched in casefolded text, without IGNORECASE and with a look-behind for the word start:
+# then the regex engine skips to the branches' first letters, three to four times faster.
 FILLER_PHRASES = re.compile(
-    r"\b(?:asking for a friend|just curious|just wondering|i was wondering|i'?m wondering"
+    r"(?<!\w)(?:asking for a friend|just curious|just wondering|i was wondering|i'?m wondering"
     r"|hope (?:you'?re|ur|you are|u r|everyone(?:'?s| is)|y'?all are) (?:well|good|doing well|ok)"
     r"|thanks in advance|thank you|real talk"
     r"|(?:quick|dumb|stupid|silly|random|small|noob|newbie)(?: \w+)? q(?:uestion)?s?"
@@ -78,17 +80,15 @@ FILLER_PHRASES = re.compile(
     r"|(?:small |minor )?spoilers (?:are )?(?:fine|ok|okay)|not trying to [^,.;:!?]*"
     r"|can (?:some|any)(?:one|body) confirm|what'?s the deal with|what about"
     r"|(?:or )?(?:is|was) (?:that|it|this) (?:just )?(?:a )?(?:rumou?r|myth|lie|fake|joke|true|real"
-    r"|legit|cap))\b",
-    re.IGNORECASE,
+    r"|legit|cap))\b"
 )
 
 # "Who's in the cast besides the lead?": what follows names what the asker does not want, up
 # to the end of the clause; matching it would answer with exactly that.
 EXCLUDED = re.compile(
-    r"\b(?:besides|other than|apart from|aside from|except(?: for)?|excluding|not counting)\b"
-    r"[^,.;:!?]*?(?=[,.;:!?]|$|\s(?:are|is|was|were|do|does|did|can|could|will|would|who|what"
-    r"|which|how|where|when|why)\b)",
-    re.IGNORECASE,
+    r"(?<!\w)(?:besides|other than|apart from|aside from|except(?: for)?|excluding|not counting)"
+    r"\b[^,.;:!?]*?(?=[,.;:!?]|$|\s(?:are|is|was|were|do|does|did|can|could|will|would|who|what"
+    r"|which|how|where|when|why)\b)"
 )
 
 # A question that names where its answer is ("according to the review", "did the reviewer
@@ -158,8 +158,8 @@ def is_stopword(word: str) -> bool:
 
 
 def strip_filler(text: str) -> str:
-    """Remove chat politeness and hedging, and what the question says it is not asking about."""
-    return EXCLUDED.sub(" ", FILLER_PHRASES.sub(" ", text))
+    """Casefold a text and remove chat politeness, hedging, and what it says it does not ask."""
+    return EXCLUDED.sub(" ", FILLER_PHRASES.sub(" ", text.casefold()))
 
 
 @cache

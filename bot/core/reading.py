@@ -117,7 +117,7 @@ def _add(clauses: list[Clause], raw: str, questioned: bool) -> None:
             else text[: tag.start()]
         )
     text = text.strip(" ,")
-    words = _WORD.findall(strip_filler(text).casefold())
+    words = _WORD.findall(strip_filler(text))
     while words and words[0] in _OPENERS:
         words.pop(0)
     if not words:
