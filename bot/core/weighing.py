@@ -10,7 +10,7 @@ number that names something, a rare word.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from bot.core.glossary import Glossary, Token
 from bot.core.index import Index
@@ -23,16 +23,21 @@ from bot.core.lexicon import (
     strip_filler,
     zipf,
 )
+from bot.core.memo import Memo
 from bot.core.model import MatchSettings
 from bot.core.text import stem, unstretch, words
 
 TYPO_DISCOUNT = 0.85  # a corrected word counts a little less than one spelled right
 LOOSE_NUMBER_SHARE = 0.5  # of its weight, a number that does not follow a word
+SPAN_MEMO_SIZE = 16384  # words and phrases whose weight is kept ready
 
 
-@dataclass(frozen=True, slots=True)
-class Unit:
-    """One thing a question asks about: a word, or a glossary phrase with its words."""
+class Unit(NamedTuple):
+    """One thing a question asks about: a word, or a glossary phrase with its words.
+
+    Immutable, and a tuple: made for every word of every question, where a frozen
+    dataclass's __init__ costs five times as much.
+    """
 
     label: str
     terms: tuple[str, ...]
@@ -52,6 +57,7 @@ class Weigher:
         self.glossary = glossary
         self.lexicon = lexicon
         self.settings = settings
+        self._spans: Memo[tuple[tuple[Token, ...], bool, bool], Unit | None] = Memo(SPAN_MEMO_SIZE)
 
     def units(self, cleaned: str) -> list[Unit]:
         """Break a cleaned question into weighted units, correcting typos against the index."""
@@ -101,6 +107,7 @@ class Weigher:
         return units
 
     def _group(self, tokens: list[Token], corrected: set[int]) -> list[Unit]:
+        """Group tokens into units: a glossary phrase is one, any other word its own."""
         units: dict[tuple[str, ...], Unit] = {}
         position = 0
         while position < len(tokens):
@@ -109,49 +116,59 @@ class Weigher:
             if token.concepts:
                 while end < len(tokens) and tokens[end].concepts == token.concepts:
                     end += 1
-            span = tokens[position:end]
-            # A glossary phrase matches only as a whole: "chapter" alone is not "Chapter 4".
-            literal = [t.stem for t in span if not self.lexicon.is_stopword(t.word)]
-            terms = token.concepts or tuple(dict.fromkeys(literal))
-            if terms:
-                weight = rarity = max((self.index.idf.get(t, 0.0) for t in terms), default=0.0)
-                # A number names something only after a word: "Ballerina 3", not "2 or 3".
-                after_word = position > 0 and not self.lexicon.is_stopword(
-                    tokens[position - 1].word
-                )
-                number = not token.concepts and span[0].word[:1].isdigit() and after_word
-                specific = (
-                    bool(token.concepts)
-                    or number
-                    or any(t.word in self.lexicon.facets for t in span)
-                )
-                if weight == 0.0:
-                    weight = self._unknown_weight(span)
-                    # A word rare in English that the base never uses names a topic it lacks.
-                    specific = specific or (
-                        weight >= self.settings.unknown_word_weight and not span[0].word.isdigit()
-                    )
-                elif not token.concepts and not span[0].word[:1].isdigit():
-                    # A known word that is common in any English ("right", "wait", "good")
-                    # says less about the topic than the base's own rarity of it suggests.
-                    weight *= known_share(span[0].word)
-                    # Rare in English and telling entries apart ("ballerina" here does not).
-                    specific = specific or (zipf(span[0].word) < RARE_ZIPF and rarity > 1)
-                if span[0].word[:1].isdigit() and not token.concepts and not number:
-                    weight *= LOOSE_NUMBER_SHARE  # "need like 2 or 3": a count, not a name
-                if number or not self.glossary.names.isdisjoint(terms):
-                    # A name is what the question is about, even one nearly every entry
-                    # mentions: "who directed John Wick" is not "who directed Ballerina";
-                    # and "Ballerina 3" is another film than Ballerina.
-                    weight = max(weight, self.settings.min_name_weight)
-                if any(p in corrected for p in range(position, end)):
-                    weight *= TYPO_DISCOUNT
-                label = " ".join(t.word for t in span)
-                units.setdefault(terms, Unit(label, terms, weight, rarity, specific))
+            # A number names something only after a word: "Ballerina 3", not "2 or 3".
+            after_word = (
+                token.word[:1].isdigit()
+                and position > 0
+                and not self.lexicon.is_stopword(tokens[position - 1].word)
+            )
+            typo = any(p in corrected for p in range(position, end))
+            # The same words weigh the same in every question: weigh each span once.
+            key = (tuple(tokens[position:end]), after_word, typo)
+            unit = self._spans.lookup(key, self._weigh_span)
+            if unit is not None:
+                units.setdefault(unit.terms, unit)
             position = end
         return list(units.values())
 
-    def _unknown_weight(self, span: list[Token]) -> float:
+    def _weigh_span(self, key: tuple[tuple[Token, ...], bool, bool]) -> Unit | None:
+        """The unit of one span of tokens, or None when it is only stopwords."""
+        span, after_word, typo = key
+        token = span[0]
+        # A glossary phrase matches only as a whole: "chapter" alone is not "Chapter 4".
+        literal = [t.stem for t in span if not self.lexicon.is_stopword(t.word)]
+        terms = token.concepts or tuple(dict.fromkeys(literal))
+        if not terms:
+            return None
+        weight = rarity = max((self.index.idf.get(t, 0.0) for t in terms), default=0.0)
+        number = not token.concepts and after_word
+        specific = (
+            bool(token.concepts) or number or any(t.word in self.lexicon.facets for t in span)
+        )
+        if weight == 0.0:
+            weight = self._unknown_weight(span)
+            # A word rare in English that the base never uses names a topic it lacks.
+            specific = specific or (
+                weight >= self.settings.unknown_word_weight and not token.word.isdigit()
+            )
+        elif not token.concepts and not token.word[:1].isdigit():
+            # A known word that is common in any English ("right", "wait", "good")
+            # says less about the topic than the base's own rarity of it suggests.
+            weight *= known_share(token.word)
+            # Rare in English and telling entries apart ("ballerina" here does not).
+            specific = specific or (zipf(token.word) < RARE_ZIPF and rarity > 1)
+        if token.word[:1].isdigit() and not token.concepts and not number:
+            weight *= LOOSE_NUMBER_SHARE  # "need like 2 or 3": a count, not a name
+        if number or not self.glossary.names.isdisjoint(terms):
+            # A name is what the question is about, even one nearly every entry
+            # mentions: "who directed John Wick" is not "who directed Ballerina";
+            # and "Ballerina 3" is another film than Ballerina.
+            weight = max(weight, self.settings.min_name_weight)
+        if typo:
+            weight *= TYPO_DISCOUNT
+        return Unit(" ".join(t.word for t in span), terms, weight, rarity, specific)
+
+    def _unknown_weight(self, span: tuple[Token, ...]) -> float:
         """Weight of words the knowledge base never uses.
 
         An unknown facet of the domain ("runtime", "soundtrack" for a film) means the question
