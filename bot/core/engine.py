@@ -10,7 +10,7 @@ from rapidfuzz import fuzz, process, utils
 
 from bot.core.explain import Explanation, Trace, build_explanation
 from bot.core.glossary import Glossary
-from bot.core.index import ASIDE, HEAD, K1, BoolArray, Index
+from bot.core.index import K1, BoolArray, Index
 from bot.core.lexicon import (
     Lexicon,
     load_lexicon,
@@ -363,16 +363,16 @@ class Engine:
         # A word nearly every entry has ("ballerina" here) moves no score: count it as matched
         # everywhere instead of touching every entry for it.
         everywhere = sum(u.weight for u in units if u.weight < NEGLIGIBLE_SHARE * total)
-        gather = self.index.gather
         found = np.zeros((len(counted), len(norm)), dtype=np.float32)
         heads = np.zeros((len(counted), len(norm)), dtype=np.bool_)
         asides = []
         for row, unit in enumerate(counted):
-            found[row] = gather(unit.terms, selection)
-            if self.index.has(unit.terms, ASIDE):
-                asides.append((row, gather(unit.terms, selection, table=ASIDE) > 0))
-            if self.index.has(unit.terms, HEAD):
-                heads[row] = gather(unit.terms, selection, table=HEAD) > 0
+            unit_rows = self.index.unit_rows(unit.terms, selection)
+            found[row] = unit_rows.weights
+            if unit_rows.head is not None:
+                heads[row] = unit_rows.head
+            if unit_rows.aside is not None:
+                asides.append((row, unit_rows.aside))
         weight = np.array([u.weight for u in counted], dtype=np.float32)[:, None]
         hits = found > 0
         strength = (weight * found * (K1 + 1) / (found + norm)).sum(axis=0)

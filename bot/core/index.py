@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -30,6 +31,15 @@ MIN_RELATED_LENGTH = 7  # shorter unknown words are too often unrelated ("party"
 MIN_ROOT_LENGTH = 5  # a shared root this long or longer
 OWN_WORD_ZIPF = 4.0  # as common in English as this, a word (or a compound's front) is its own
 SMALL_BASE = 5000  # up to this many entries, scoring all of them beats selecting some
+DENSE_ROW_BUDGET = 1 << 22  # entry cells (some 25 MB) of units' rows kept ready for reuse
+
+
+class UnitRows(NamedTuple):
+    """One unit of a question over the selected entries."""
+
+    weights: FloatArray  # the largest weight of any of its terms, 0 where none is
+    head: BoolArray | None  # where one is in a title or alias; None: in none anywhere
+    aside: BoolArray | None  # where one is only in parentheses; None: nowhere
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +133,9 @@ class Index:
         self._max_edits = settings.typo_max_edits
         self._corrections: Memo[str, str | None] = Memo(4096)
         self._relatives: Memo[str, str | None] = Memo(4096)
+        # A unit's row over all entries, kept for its next question within a memory budget:
+        # on a small base numpy's per-call cost, not the entries, is what a row costs.
+        self._rows: Memo[tuple[str, ...], UnitRows] = Memo(DENSE_ROW_BUDGET // max(self.size, 1))
 
     def correct(self, word: str) -> str | None:
         """The closest word the knowledge base uses, within a few edits, or None."""
@@ -286,6 +299,26 @@ class Index:
             else:
                 out[postings.entries] = np.maximum(out[postings.entries], postings.weights)
         return out
+
+    def unit_rows(self, terms: Sequence[str], selection: Selection | None) -> UnitRows:
+        """A unit's rows over the selected entries (None: all): its weights, head and aside."""
+        if selection is None:  # the same for every question: kept ready, read-only
+            return self._rows.lookup(tuple(terms), self._all_rows)
+        return self._unit_rows(terms, selection)
+
+    def _unit_rows(self, terms: Sequence[str], selection: Selection | None) -> UnitRows:
+        """Work out `unit_rows`."""
+        head = self.gather(terms, selection, HEAD) > 0 if self.has(terms, HEAD) else None
+        aside = self.gather(terms, selection, ASIDE) > 0 if self.has(terms, ASIDE) else None
+        return UnitRows(self.gather(terms, selection), head, aside)
+
+    def _all_rows(self, terms: tuple[str, ...]) -> UnitRows:
+        """`unit_rows` over all entries, made read-only to be shared."""
+        rows = self._unit_rows(terms, None)
+        for row in rows:
+            if row is not None:
+                row.flags.writeable = False
+        return rows
 
 
 def _fields(entry: Entry, settings: MatchSettings) -> list[tuple[str, float, str]]:
