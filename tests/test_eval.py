@@ -78,7 +78,7 @@ def test_extra_set_holds_its_line():
 def test_held_out_set_holds_its_line():
     report = score(ROOT / "eval" / "holdout.yaml", verbose=False)
     _, _, wrong, overall = totals(report)
-    assert overall >= 53 and wrong <= 5, report
+    assert overall >= 54 and wrong <= 4, report
 
 
 @needs_shared
@@ -92,4 +92,4 @@ def test_another_communitys_pages_ingested_as_published_hold_their_line():
     )
     assert done.returncode == 0, done.stdout + done.stderr
     _, _, wrong, overall = totals(done.stdout)
-    assert overall >= 47 and wrong <= 2, done.stdout
+    assert overall >= 48 and wrong <= 1, done.stdout

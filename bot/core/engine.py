@@ -274,6 +274,10 @@ class Engine:
                 )
             )
         )
+        if confident and scored.head[best] <= 0 and not self._said_together(units, scored, best):
+            confident = False
+            if trace is not None:
+                trace.scattered = True
         if trace is not None:
             trace.record(self, units, scored, order, final, fit, cannot_answer)
             trace.lead, trace.informative, trace.tied = lead, informative, tied
@@ -297,6 +301,20 @@ class Engine:
             unsure=unsure,
             reason="not confident" if unsure else "not about anything the knowledge base knows",
         )
+
+    def _said_together(self, units: list[Unit], scored: Scored, best: int) -> bool:
+        """Whether one sentence of a text-only answer says what was asked (min_coverage of it).
+
+        Words of a question scattered over a long text ("how fast do zombies mutate over time"
+        in an account of the world's history) are no sign that the text answers it. A word
+        nearly every entry has counts as said, as it does in the score.
+        """
+        total = sum(u.weight for u in units)
+        counted = [(u.terms, u.weight) for u in units if u.weight >= NEGLIGIBLE_SHARE * total]
+        share = self.index.best_sentence_share(int(scored.ids[best]), counted)
+        counted_weight = sum(weight for _, weight in counted)
+        said = (total - counted_weight + share * counted_weight) / total
+        return said >= self.settings.min_coverage
 
     def _casting(self, cleaned: str) -> re.Pattern[str] | None:
         """What an answer to a relation question ("who plays X") must contain, if one is asked.

@@ -76,6 +76,7 @@ class Trace:
     candidates: list[CandidateView] = field(default_factory=list)
     lead: float = 0.0
     tied: bool = False  # the best two are too close to pick one: "did you mean" either
+    scattered: bool = False  # a text-only match whose asked words no one sentence has together
     informative: bool = True
     missed: list[str] = field(default_factory=list)
     missed_specific: list[str] = field(default_factory=list)
@@ -145,6 +146,10 @@ def build_explanation(engine: Engine, question: str, trace: Trace, result: Resul
             )
         if trace.missed_specific:
             reasons.append("it lacks " + ", ".join(repr(w) for w in trace.missed_specific))
+        if trace.scattered:
+            reasons.append(
+                f"no one sentence of its text has {settings.min_coverage:.0%} of what was asked"
+            )
         if trace.tied:
             reasons.append(f"it ties with the next entry ({trace.lead:.1f} points apart)")
         elif trace.lead < settings.min_lead:

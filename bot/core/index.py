@@ -31,6 +31,7 @@ MIN_RELATED_LENGTH = 7  # shorter unknown words are too often unrelated ("party"
 MIN_ROOT_LENGTH = 5  # a shared root this long or longer
 OWN_WORD_ZIPF = 4.0  # as common in English as this, a word (or a compound's front) is its own
 SMALL_BASE = 5000  # up to this many entries, scoring all of them beats selecting some
+SENTENCE_MEMO_SIZE = 1024  # entries whose sentences are kept read
 DENSE_ROW_BUDGET = 1 << 22  # entry cells (some 25 MB) of units' rows kept ready for reuse
 
 
@@ -110,6 +111,11 @@ class Index:
                 doc_entry.append(number)
                 doc_lengths.append(length)
         self._stems = tokens.stems  # every word the entries use: what typos are corrected to
+        self._tokens = tokens  # entries' sentences are read again, for the few answers from text
+        self._settings = settings
+        self._sentences: Memo[int, tuple[frozenset[int], tuple[frozenset[int], ...]]] = Memo(
+            SENTENCE_MEMO_SIZE
+        )
         self.size = len(doc_entry)
         self.doc_entry: IntArray = np.asarray(doc_entry, dtype=np.int32)
         lengths = np.asarray(doc_lengths, dtype=np.float32)
@@ -212,6 +218,45 @@ class Index:
                 if high > low:
                     return True
         return False
+
+    def best_sentence_share(
+        self, entry: int, units: Sequence[tuple[Sequence[str], float]]
+    ) -> float:
+        """The largest share of the units' weight that one sentence of the entry has.
+
+        What the entry's title, aliases, tags and parent heading have counts in every sentence:
+        they say what all of its text is about.
+        """
+        total = sum(weight for _, weight in units)
+        if total <= 0:
+            return 0.0
+        shared, sentences = self._sentences.lookup(entry, self._sentence_terms)
+        term_ids = self._tokens.term_ids
+        unit_ids = [
+            ({term_ids[t] for t in terms if t in term_ids}, weight) for terms, weight in units
+        ]
+        always = sum(weight for ids, weight in unit_ids if not shared.isdisjoint(ids))
+        rest = [(ids, weight) for ids, weight in unit_ids if shared.isdisjoint(ids)]
+        best = max(
+            (sum(weight for ids, weight in rest if not ids.isdisjoint(s)) for s in sentences),
+            default=0.0,
+        )
+        return (always + best) / total
+
+    def _sentence_terms(self, entry: int) -> tuple[frozenset[int], tuple[frozenset[int], ...]]:
+        """Term ids of the fields an entry's passages share, and of each of its sentences."""
+        rewrite, ids = self.glossary.rewrite_exact, self._tokens.ids
+        shared = {
+            i
+            for text, _, _ in _fields(self._entries[entry], self._settings)
+            for i in ids(words(rewrite(text)))
+        }
+        sentences = tuple(
+            frozenset(ids(words(rewrite(sentence)))) - {STOP}
+            for sentence in _SENTENCE_END.split(self._entries[entry].text)
+            if sentence.strip()
+        )
+        return frozenset(shared) - {STOP}, sentences
 
     def holds(self, entry: int, kind: AnswerKind) -> bool:  # by entry number, not passage
         """Whether the entry's text holds an answer of `kind`: a time, a number."""
@@ -359,6 +404,7 @@ ASIDE_WEIGHT = 0.5  # words in parentheses count half in the BM25 strength
 # Words in parentheses, unless they spell out the capitals before them: "XEDRA (Xenophysical
 # Energy Defense Research Agency)" defines the name, it is no aside.
 _ASIDE = re.compile(r"(?<![A-Z]{2} )(?<![A-Z]{2})\(([^()]{1,200})\)")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 _SUBHEADING = re.compile(r"(?m)^\*\*[^*\n]+\*\*[ \t]*$")
 
 

@@ -373,3 +373,46 @@ def test_a_real_word_is_corrected_only_where_it_completes_a_name(engine, questio
 )
 def test_an_unknown_word_matches_the_entry_word_it_is_built_on(engine, question, label, term):
     assert (label, (term,)) in [(u.label, u.terms) for u in engine.units(question)]
+
+
+def article_engine(tmp_path, sections):
+    """An engine over one article of (id, title, text) sections."""
+    import yaml
+
+    (tmp_path / "sources").mkdir()
+    entries = [{"id": i, "title": t, "text": x} for i, t, x in sections]
+    source = {"source": {"id": "lore", "title": "Lore", "kind": "article"}, "entries": entries}
+    (tmp_path / "sources" / "lore.yaml").write_text(yaml.safe_dump(source))
+    return Engine(load_knowledge_base(tmp_path))
+
+
+HISTORY = (
+    "The outbreak began in the north. Zombies came out of the groundwater. "
+    "Nobody moved fast enough to stop it. Later the portals opened and strange creatures "
+    "began to mutate the land. For a long time the cities stayed dark."
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "answered"),
+    [
+        ("how fast do zombies mutate over time", False),  # each word in a different sentence
+        ("where did the zombies come out of the groundwater", True),  # one sentence says it
+    ],
+)
+def test_a_text_answer_needs_one_sentence_that_says_what_was_asked(tmp_path, question, answered):
+    engine = article_engine(
+        tmp_path,
+        [
+            ("history", "Background", HISTORY),
+            ("labs", "Science labs", "Labs need an ID card. The fence can be cut."),
+            ("food", "Food", "Milk and fruit spoil within days. Canned food keeps."),
+        ],
+    )
+    result = engine.ask(question)
+    assert isinstance(result, Answer) is answered
+    if answered:
+        assert result.entry.id == "history"
+    else:
+        assert result.suggestions and result.suggestions[0].entry_id == "history"
+        assert "no one sentence" in engine.explain(question).why
