@@ -80,7 +80,9 @@ FILLER_PHRASES = re.compile(
     r"|(?:small |minor )?spoilers (?:are )?(?:fine|ok|okay)|not trying to [^,.;:!?]*"
     r"|can (?:some|any)(?:one|body) confirm|what'?s the deal with|what about"
     r"|(?:or )?(?:is|was) (?:that|it|this) (?:just )?(?:a )?(?:rumou?r|myth|lie|fake|joke|true|real"
-    r"|legit|cap))\b"
+    r"|legit|cap)"
+    r"|or (?:are|is) (?:they|he|she|someone|somebody|people|ppl|u|you) (?:just )?(?:trolling"
+    r"|joking|kidding|lying|capping|messing with)(?: me| us)?(?: again)?)\b"
 )
 
 # "Who's in the cast besides the lead?": what follows names what the asker does not want, up

@@ -26,6 +26,8 @@ _MENTION = re.compile(
     r"<(?:@[!&]?|#)\d+>|<a?:\w{1,64}:\d+>|<t:-?\d+(?::[tTdDfFR])?>|</[\w -]+:\d+>"
 )
 _EVERYONE = re.compile(r"@(?:everyone|here)\b", re.IGNORECASE)
+# A channel typed by name ("someone in #general said"): it says where, not what is asked.
+_CHANNEL_NAME = re.compile(r"(?<![\w&])#[^\W\d_][\w-]{0,99}")
 _MASKED_LINK = re.compile(r"\[([^\]]{0,200})\]\(<?https?://[^)\s]{0,512}>?\)")
 _URL = re.compile(r"<?(?:https?://|www\.)\S+>?", re.IGNORECASE)
 _CODE_FENCE = re.compile(r"```(?:\w+\n)?")
@@ -55,6 +57,7 @@ def clean_question(raw: str, max_chars: int = 500) -> str:
     text = _MASKED_LINK.sub(r"\1", text)
     text = _MENTION.sub(" ", text)
     text = _EVERYONE.sub(" ", text)
+    text = _CHANNEL_NAME.sub(" ", text)
     text = _URL.sub(" ", text)
     text = _CODE_FENCE.sub(" ", text)
     text = _LINE_MARKUP.sub(" ", text)

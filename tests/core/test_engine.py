@@ -416,3 +416,17 @@ def test_a_text_answer_needs_one_sentence_that_says_what_was_asked(tmp_path, que
     else:
         assert result.suggestions and result.suggestions[0].entry_id == "history"
         assert "no one sentence" in engine.explain(question).why
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "someone in #general said theres a fight with a FIRE BREATHER 🔥 or are they trolling",
+        "someone in #offtopic-memes said theres a fight with a fire breather. is that real?",
+    ],
+)
+def test_where_a_rumour_was_heard_and_doubts_about_it_are_chat(engine, message):
+    plain = engine.ask("is there a fight with a fire breather")
+    result = engine.ask(message)
+    assert isinstance(plain, Answer)
+    assert isinstance(result, Answer) and result.entry.id == plain.entry.id

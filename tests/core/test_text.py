@@ -14,6 +14,7 @@ from bot.core.text import clean_question, proper_words, stem, words
         ("<@!123> who <#42> directs <@&9> it", "who directs it"),
         ("is <:wick:123456> <a:dance:99> keanu in it", "is keanu in it"),
         ("@everyone @here who wrote it", "who wrote it"),
+        ("someone in #general said it, not C# or #1", "someone in said it, not C# or #1"),
         ("**who** __wrote__ ~~it~~ ||spoiler|| `code`", "who wrote it spoiler code"),
         ("> quoted question\n# heading", "quoted question heading"),
         ("see https://example.com/x?y=1 and <https://a.b> ok", "see and ok"),
