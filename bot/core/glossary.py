@@ -72,6 +72,13 @@ class Glossary:
         for forms, key in inflected:  # a listed variant wins over a guessed inflection
             self._phrases.setdefault(forms, {key})
         self.names = frozenset(concept_key(t.canonical) for t in self.terms if t.kind == "name")
+        # A name's case-sensitive variants are often a role ("The Director"): the words of each,
+        # stopwords left out, by the name's concept.
+        self.roles: dict[str, tuple[str, ...]] = {
+            concept_key(t.canonical): roles
+            for t in self.terms
+            if (roles := tuple(_content(v) for v in t.exact_variants if _content(v)))
+        }
         self.max_len = max((len(p) for p in self._phrases), default=0)
         self._first_pairs = frozenset(p[:2] for p in self._phrases if len(p) > 1)
         self._pair_starts = frozenset(p[0] for p in self._first_pairs)
@@ -140,3 +147,8 @@ class Glossary:
             for position in range(start, start + length):
                 concepts[position] = keys
         return [Token(s, w, c) for (s, w), c in zip(pairs, concepts, strict=True)]
+
+
+def _content(phrase: str) -> str:
+    """A phrase's words without its stopwords, folded: "The Director" is "director"."""
+    return " ".join(w for w in words(phrase) if not is_stopword(w))

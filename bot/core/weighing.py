@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from rapidfuzz import fuzz
+
 from bot.core.glossary import Glossary, Token
 from bot.core.index import Index
 from bot.core.lexicon import (
@@ -29,6 +31,7 @@ from bot.core.text import stem, unstretch, words
 
 TYPO_DISCOUNT = 0.85  # a corrected word counts a little less than one spelled right
 LOOSE_NUMBER_SHARE = 0.5  # of its weight, a number that does not follow a word
+ROLE_SIMILARITY = 85  # rapidfuzz ratio: "directer" is "director", "direction" is not
 SPAN_MEMO_SIZE = 16384  # words and phrases whose weight is kept ready
 
 
@@ -96,7 +99,7 @@ class Weigher:
                     corrected.add(len(pairs))  # the label stays as typed; it matches the root
                     term = root
             pairs.append((term, word))
-        units = self._group(self.glossary.tag(pairs), corrected)
+        units = self._without_roles(self._group(self.glossary.tag(pairs), corrected))
         for facet in lexicon.implied_facets(cleaned):
             # Read like the question's own words ("filming" is production): all must be found.
             tagged = self.glossary.tag([(stem(w), w) for w in words(facet)])
@@ -105,6 +108,25 @@ class Weigher:
                     weight = max(self.index.idf.get(t, self.index.unknown_idf) for t in unit.terms)
                     units.append(Unit(unit.label, unit.terms, weight, weight, True))
         return units
+
+    def _without_roles(self, units: list[Unit]) -> list[Unit]:
+        """Drop a word that names the role of a name the question also asks about.
+
+        "is anjelica huston back as the director": the glossary says The Director is Anjelica
+        Huston, so "director" here is her role, not a question about who directed the film.
+        Typed loosely too ("the Directer"): a role is matched as a typo would be.
+        """
+        roles = self.glossary.roles
+        asked = [roles[u.terms[0]] for u in units if len(u.terms) == 1 and u.terms[0] in roles]
+        if not asked:
+            return units
+        role_words = [role for found in asked for role in found]
+        return [
+            u
+            for u in units
+            if u.terms[0] in roles
+            or not any(fuzz.ratio(u.label, role) >= ROLE_SIMILARITY for role in role_words)
+        ]
 
     def _group(self, tokens: list[Token], corrected: set[int]) -> list[Unit]:
         """Group tokens into units: a glossary phrase is one, any other word its own."""

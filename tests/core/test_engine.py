@@ -430,3 +430,16 @@ def test_where_a_rumour_was_heard_and_doubts_about_it_are_chat(engine, message):
     result = engine.ask(message)
     assert isinstance(plain, Answer)
     assert isinstance(result, Answer) and result.entry.id == plain.entry.id
+
+
+@pytest.mark.parametrize(
+    ("question", "answer_names"),
+    [
+        ("is anjelica huston back as the director?", "Anjelica Huston"),  # her role
+        ("does Anjelika Huston play the Directer again?", "Anjelica Huston"),  # typed loosely
+        ("who is the director", "Len Wiseman"),  # no name asked: directing, as before
+    ],
+)
+def test_a_word_that_is_the_role_of_a_name_asked_is_that_name(engine, question, answer_names):
+    result = engine.ask(question)
+    assert isinstance(result, Answer) and answer_names in result.entry.text
