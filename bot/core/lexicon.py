@@ -82,7 +82,11 @@ FILLER_PHRASES = re.compile(
     r"|(?:or )?(?:is|was) (?:that|it|this) (?:just )?(?:a )?(?:rumou?r|myth|lie|fake|joke|true|real"
     r"|legit|cap)"
     r"|or (?:are|is) (?:they|he|she|someone|somebody|people|ppl|u|you) (?:just )?(?:trolling"
-    r"|joking|kidding|lying|capping|messing with)(?: me| us)?(?: again)?)\b"
+    r"|joking|kidding|lying|capping|messing with)(?: me| us)?(?: again)?"
+    # Where the asker saw it: "that review someone posted earlier", "the pic u sent".
+    r"|(?:that |which )?(?:some(?:one|body)|u|you|they|he|she|ppl|people) (?:just )?(?:posted"
+    r"|shared|linked|sent|dropped|pinned)(?: (?:it|this|that))?(?: (?:earlier|before|yesterday"
+    r"|here|above|in here|last week|the other day))?)\b"
 )
 
 # "Who's in the cast besides the lead?": what follows names what the asker does not want, up

@@ -443,3 +443,17 @@ def test_where_a_rumour_was_heard_and_doubts_about_it_are_chat(engine, message):
 def test_a_word_that_is_the_role_of_a_name_asked_is_that_name(engine, question, answer_names):
     result = engine.ask(question)
     assert isinstance(result, Answer) and answer_names in result.entry.text
+
+
+@pytest.mark.parametrize(
+    ("message", "plain"),
+    [
+        ("is it good? whats the rating in that review someone posted earlier", "review rating"),
+        ("the pic u sent yesterday, is that the fire breather fight", "fire breather fight"),
+    ],
+)
+def test_where_the_asker_saw_something_is_chat(engine, message, plain):
+    expected = engine.ask(plain)
+    result = engine.ask(message)
+    assert isinstance(expected, Answer)
+    assert isinstance(result, Answer) and result.entry.id == expected.entry.id
