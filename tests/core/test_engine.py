@@ -457,3 +457,18 @@ def test_where_the_asker_saw_something_is_chat(engine, message, plain):
     result = engine.ask(message)
     assert isinstance(expected, Answer)
     assert isinstance(result, Answer) and result.entry.id == expected.entry.id
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "was rooney in the og movies",
+        "was rooney in one of the earlier films",
+        "rooney in older films",
+    ],
+)
+def test_fans_words_for_the_earlier_films_mean_the_original_films(engine, question):
+    expected = engine.ask("was rooney in the original films")
+    result = engine.ask(question)
+    assert isinstance(expected, Answer)
+    assert isinstance(result, Answer) and result.entry.id == expected.entry.id
