@@ -472,3 +472,11 @@ def test_fans_words_for_the_earlier_films_mean_the_original_films(engine, questi
     result = engine.ask(question)
     assert isinstance(expected, Answer)
     assert isinstance(result, Answer) and result.entry.id == expected.entry.id
+
+
+@pytest.mark.parametrize(
+    "question", ["what does rooney learn about her dad", "whats the deal with her father?"]
+)
+def test_a_question_about_a_father_is_answered_by_a_text_about_the_father(engine, question):
+    result = engine.ask(question)
+    assert isinstance(result, Answer) and "father" in result.entry.text
