@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from pathlib import Path
 
 import snowballstemmer
 
@@ -109,9 +110,22 @@ def unstretch(text: str) -> str:
     return _LETTER_RUN.sub(r"\1", text)
 
 
+def _irregular_forms() -> dict[str, str]:
+    """Form -> lemma where the stemmer cannot fold them ("told" -> "tell"); see the script."""
+    table = Path(__file__).with_name("irregular_forms.tsv").read_text(encoding="utf-8")
+    pairs = (line.split("\t") for line in table.splitlines() if line and line[0] != "#")
+    return {form: lemma for form, lemma in pairs}
+
+
+_IRREGULAR = _irregular_forms()
+
+
 @lru_cache(maxsize=131072)
 def stem(word: str) -> str:
-    """The Snowball (Porter2) English stem of a word, applied alike to questions and entries."""
+    """The Snowball (Porter2) English stem of a word, applied alike to questions and entries.
+
+    An irregular form is stemmed as its lemma: "told" as "tell", "fought" as "fight".
+    """
     if len(word) <= 2 or not word.isalpha():
         return word
-    return str(_ENGLISH.stemWord(word))
+    return str(_ENGLISH.stemWord(_IRREGULAR.get(word, word)))

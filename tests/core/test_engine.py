@@ -480,3 +480,16 @@ def test_fans_words_for_the_earlier_films_mean_the_original_films(engine, questi
 def test_a_question_about_a_father_is_answered_by_a_text_about_the_father(engine, question):
     result = engine.ask(question)
     assert isinstance(result, Answer) and "father" in result.entry.text
+
+
+def test_an_irregular_form_matches_the_regular_one(tmp_path):
+    engine = article_engine(
+        tmp_path,
+        [
+            ("style", "Spoilers", "The game tells stories through unreliable narrators."),
+            ("labs", "Science labs", "Labs need an ID card. The fence can be cut."),
+            ("food", "Food", "Milk and fruit spoil within days. Canned food keeps."),
+        ],
+    )
+    result = engine.ask("how are stories told in the game")
+    assert isinstance(result, Answer) and result.entry.id == "style"

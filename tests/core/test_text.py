@@ -46,6 +46,11 @@ def test_clean_question_caps_length_at_a_word_boundary():
         (["cast", "casting"], True),
         (["ballerina", "ballerinas"], True),
         (["star", "stop"], False),
+        (["told", "tells", "telling", "tell"], True),  # irregular forms: their lemma
+        (["fought", "fighting"], True),
+        (["mice", "mouse"], True),
+        (["wider", "wide"], False),  # a comparison says more than its adjective
+        (["saw", "see"], False),  # a saw, or seen: not folded
     ],
 )
 def test_stemming_folds_forms_of_one_word_together(forms, same):
