@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 from rapidfuzz import fuzz, process, utils
@@ -50,6 +51,7 @@ FITTED_LIMIT = 10  # entries whose title fit is worked out, best base score firs
 UNTYPED_DISCOUNT = 0.8  # e.g. a "when" question, and an entry that names no time at all
 LONG_QUESTION_UNITS = 4  # from this many units a message is long enough to carry chat
 CLEAR_PART_SCORE = 85.0  # one question of several is answered alone only this clearly
+SPECIFIC_QUALIFIER_ZIPF = 4.0  # a title word rarer than this in English names a kind ("fungal")
 TIE_LEAD = 0.5  # entries this close are a choice for the asker ("did you mean"), not an answer
 
 
@@ -278,6 +280,12 @@ class Engine:
             confident = False
             if trace is not None:
                 trace.scattered = True
+        if confident and scored.head[best] > 0:
+            other = self._qualified_otherwise(asked_text, int(scored.ids[best]))
+            if other is not None:
+                confident = False  # "a zombie bite infection" is no "fungal infection"
+                if trace is not None:
+                    trace.qualified_otherwise = other
         if trace is not None:
             trace.record(self, units, scored, order, final, fit, cannot_answer)
             trace.lead, trace.informative, trace.tied = lead, informative, tied
@@ -301,6 +309,34 @@ class Engine:
             unsure=unsure,
             reason="not confident" if unsure else "not about anything the knowledge base knows",
         )
+
+    def _qualified_otherwise(self, asked_text: str, entry: int) -> tuple[str, str] | None:
+        """A word the question puts where the entry's title has another, if there is one.
+
+        "How can I cure a zombie bite infection?" shares "cure" and "infection" with "How can I
+        cure a fungal infection?", but qualifies the infection by a word the entry never uses
+        where the title says "fungal": it asks about another kind of the same thing. Returns
+        (the question's word, the title's word).
+        """
+        is_stop = self.lexicon.is_stopword
+        asked = words(asked_text)
+        asked_stems = {stem(w) for w in asked if not is_stop(w)}
+        record = self.kb.entries[entry]
+        for heading in (record.title, *record.aliases):
+            for qualifier, head in pairwise(words(heading)):
+                if is_stop(qualifier) or is_stop(head) or stem(head) not in asked_stems:
+                    continue
+                if stem(qualifier) in asked_stems or zipf(qualifier) >= SPECIFIC_QUALIFIER_ZIPF:
+                    continue  # a common word ("prevent", "real") names no kind of thing
+                for own, asked_head in pairwise(asked):
+                    if (
+                        stem(asked_head) == stem(head)
+                        and not is_stop(own)
+                        and zipf(own) > 0  # a typo ("keenu") is no word of its own
+                        and not self.index.entry_has(entry, [stem(own)])
+                    ):
+                        return own, qualifier
+        return None
 
     def _said_together(self, units: list[Unit], scored: Scored, best: int) -> bool:
         """Whether one sentence of a text-only answer says what was asked (min_coverage of it).

@@ -77,6 +77,7 @@ class Trace:
     lead: float = 0.0
     tied: bool = False  # the best two are too close to pick one: "did you mean" either
     scattered: bool = False  # a text-only match whose asked words no one sentence has together
+    qualified_otherwise: tuple[str, str] | None = None  # (asked word, title word) in one place
     informative: bool = True
     missed: list[str] = field(default_factory=list)
     missed_specific: list[str] = field(default_factory=list)
@@ -146,6 +147,9 @@ def build_explanation(engine: Engine, question: str, trace: Trace, result: Resul
             )
         if trace.missed_specific:
             reasons.append("it lacks " + ", ".join(repr(w) for w in trace.missed_specific))
+        if trace.qualified_otherwise is not None:
+            own, theirs = trace.qualified_otherwise
+            reasons.append(f"the question says {own!r} where its title says {theirs!r}")
         if trace.scattered:
             reasons.append(
                 f"no one sentence of its text has {settings.min_coverage:.0%} of what was asked"

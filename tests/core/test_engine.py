@@ -493,3 +493,32 @@ def test_an_irregular_form_matches_the_regular_one(tmp_path):
     )
     result = engine.ask("how are stories told in the game")
     assert isinstance(result, Answer) and result.entry.id == "style"
+
+
+@pytest.mark.parametrize(
+    ("question", "answered"),
+    [
+        ("How can I cure a zombie bite infection?", False),  # another kind of infection
+        ("how can i cure a fungal infection", True),
+        ("how do i cure a fungel infecton", True),  # a typo is no other kind
+        ("How can I prevent a fungal infection?", True),
+    ],
+)
+def test_a_question_about_another_kind_of_the_titles_thing_is_not_answered(
+    tmp_path, question, answered
+):
+    engine = faq_engine(
+        tmp_path,
+        [
+            ("cure", "How can I cure a fungal infection?", "Antifungal chemicals cure it."),
+            ("labs", "How do I get into science labs?", "Find an ID card or cut the fence."),
+            ("zombies", "Where do zombies come from?", "The groundwater carried the blob."),
+        ],
+    )
+    result = engine.ask(question)
+    assert isinstance(result, Answer) is answered
+    if answered:
+        assert result.entry.id == "faq-cure"
+    else:
+        assert result.suggestions[0].entry_id == "faq-cure"
+        assert "'bite' where its title says 'fungal'" in engine.explain(question).why
