@@ -83,6 +83,8 @@ FILLER_PHRASES = re.compile(
     r"|legit|cap)"
     r"|or (?:are|is) (?:they|he|she|someone|somebody|people|ppl|u|you) (?:just )?(?:trolling"
     r"|joking|kidding|lying|capping|messing with)(?: me| us)?(?: again)?"
+    # "Throughout", said at length: "a killing machine start to finish" asks no start or end.
+    r"|(?:from )?(?:start to finish|beginning to end|start to end)|the whole time"
     # Where the asker saw it: "that review someone posted earlier", "the pic u sent".
     r"|(?:that |which )?(?:some(?:one|body)|u|you|they|he|she|ppl|people) (?:just )?(?:posted"
     r"|shared|linked|sent|dropped|pinned)(?: (?:it|this|that))?(?: (?:earlier|before|yesterday"

@@ -522,3 +522,18 @@ def test_a_question_about_another_kind_of_the_titles_thing_is_not_answered(
     else:
         assert result.suggestions[0].entry_id == "faq-cure"
         assert "'bite' where its title says 'fungal'" in engine.explain(question).why
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "curious whether rooney actually grows as a character or just stays a killing machine "
+        "start to finish",
+        "does rooney grow as a character from beginning to end",
+    ],
+)
+def test_throughout_said_at_length_asks_no_start_or_end(engine, message):
+    expected = engine.ask("does rooney grow as a character")
+    result = engine.ask(message)
+    assert isinstance(expected, Answer)
+    assert isinstance(result, Answer) and result.entry.id == expected.entry.id
