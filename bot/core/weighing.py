@@ -10,6 +10,8 @@ number that names something, a rare word.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from itertools import pairwise
 from typing import NamedTuple
 
 from rapidfuzz import fuzz
@@ -31,6 +33,7 @@ from bot.core.text import stem, unstretch, words
 
 TYPO_DISCOUNT = 0.85  # a corrected word counts a little less than one spelled right
 LOOSE_NUMBER_SHARE = 0.5  # of its weight, a number that does not follow a word
+MODIFIER_SHARE = 0.5  # of its weight, an unknown word qualifying a known one: "the basic plot"
 ROLE_SIMILARITY = 85  # rapidfuzz ratio: "directer" is "director", "direction" is not
 SPAN_MEMO_SIZE = 16384  # words and phrases whose weight is kept ready
 
@@ -100,6 +103,14 @@ class Weigher:
                     term = root
             pairs.append((term, word))
         units = self._without_roles(self._group(self.glossary.tag(pairs), corrected))
+        modifiers = _before_known(pairs, vocabulary, lexicon.is_stopword)
+        if modifiers:
+            units = [
+                u._replace(weight=u.weight * MODIFIER_SHARE)
+                if u.label in modifiers and u.rarity == 0 and not u.specific
+                else u
+                for u in units
+            ]
         for facet in lexicon.implied_facets(cleaned):
             # Read like the question's own words ("filming" is production): all must be found.
             tagged = self.glossary.tag([(stem(w), w) for w in words(facet)])
@@ -202,3 +213,17 @@ class Weigher:
             return self.index.unknown_idf
         share = max(commonness_share(t.word) for t in span)
         return self.settings.unknown_word_weight * share
+
+
+def _before_known(
+    pairs: list[tuple[str, str]], vocabulary: frozenset[str], is_stopword: Callable[[str], bool]
+) -> set[str]:
+    """Words the knowledge base lacks that stand right before a word it has ("basic plot")."""
+    return {
+        word
+        for (term, word), (next_term, next_word) in pairwise(pairs)
+        if term not in vocabulary
+        and not is_stopword(word)
+        and next_term in vocabulary
+        and not is_stopword(next_word)
+    }

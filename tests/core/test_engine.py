@@ -537,3 +537,14 @@ def test_throughout_said_at_length_asks_no_start_or_end(engine, message):
     result = engine.ask(message)
     assert isinstance(expected, Answer)
     assert isinstance(result, Answer) and result.entry.id == expected.entry.id
+
+
+@pytest.mark.parametrize(
+    ("question", "answered"),
+    [
+        ("what's the basic plot", True),  # an unknown word qualifying a known one
+        ("what's the plot, basic", False),  # the same word standing alone is a topic we lack
+    ],
+)
+def test_an_unknown_word_before_a_known_one_weighs_less(engine, question, answered):
+    assert isinstance(engine.ask(question), Answer) is answered
