@@ -78,7 +78,7 @@ def test_extra_set_holds_its_line():
 def test_held_out_set_holds_its_line():
     report = score(ROOT / "eval" / "holdout.yaml", verbose=False)
     _, _, wrong, overall = totals(report)
-    assert overall >= 54 and wrong <= 4, report
+    assert overall >= 55 and wrong <= 4, report
 
 
 @needs_shared
