@@ -386,6 +386,10 @@ def article_engine(tmp_path, sections):
     return Engine(load_knowledge_base(tmp_path))
 
 
+OTHER_SECTIONS = [
+    ("labs", "Science labs", "Labs need an ID card. The fence can be cut."),
+    ("food", "Food", "Milk and fruit spoil within days. Canned food keeps."),
+]
 HISTORY = (
     "The outbreak began in the north. Zombies came out of the groundwater. "
     "Nobody moved fast enough to stop it. Later the portals opened and strange creatures "
@@ -405,8 +409,7 @@ def test_a_text_answer_needs_one_sentence_that_says_what_was_asked(tmp_path, que
         tmp_path,
         [
             ("history", "Background", HISTORY),
-            ("labs", "Science labs", "Labs need an ID card. The fence can be cut."),
-            ("food", "Food", "Milk and fruit spoil within days. Canned food keeps."),
+            *OTHER_SECTIONS,
         ],
     )
     result = engine.ask(question)
@@ -416,20 +419,6 @@ def test_a_text_answer_needs_one_sentence_that_says_what_was_asked(tmp_path, que
     else:
         assert result.suggestions and result.suggestions[0].entry_id == "history"
         assert "no one sentence" in engine.explain(question).why
-
-
-@pytest.mark.parametrize(
-    "message",
-    [
-        "someone in #general said theres a fight with a FIRE BREATHER 🔥 or are they trolling",
-        "someone in #offtopic-memes said theres a fight with a fire breather. is that real?",
-    ],
-)
-def test_where_a_rumour_was_heard_and_doubts_about_it_are_chat(engine, message):
-    plain = engine.ask("is there a fight with a fire breather")
-    result = engine.ask(message)
-    assert isinstance(plain, Answer)
-    assert isinstance(result, Answer) and result.entry.id == plain.entry.id
 
 
 @pytest.mark.parametrize(
@@ -446,35 +435,6 @@ def test_a_word_that_is_the_role_of_a_name_asked_is_that_name(engine, question, 
 
 
 @pytest.mark.parametrize(
-    ("message", "plain"),
-    [
-        ("is it good? whats the rating in that review someone posted earlier", "review rating"),
-        ("the pic u sent yesterday, is that the fire breather fight", "fire breather fight"),
-    ],
-)
-def test_where_the_asker_saw_something_is_chat(engine, message, plain):
-    expected = engine.ask(plain)
-    result = engine.ask(message)
-    assert isinstance(expected, Answer)
-    assert isinstance(result, Answer) and result.entry.id == expected.entry.id
-
-
-@pytest.mark.parametrize(
-    "question",
-    [
-        "was rooney in the og movies",
-        "was rooney in one of the earlier films",
-        "rooney in older films",
-    ],
-)
-def test_fans_words_for_the_earlier_films_mean_the_original_films(engine, question):
-    expected = engine.ask("was rooney in the original films")
-    result = engine.ask(question)
-    assert isinstance(expected, Answer)
-    assert isinstance(result, Answer) and result.entry.id == expected.entry.id
-
-
-@pytest.mark.parametrize(
     "question", ["what does rooney learn about her dad", "whats the deal with her father?"]
 )
 def test_a_question_about_a_father_is_answered_by_a_text_about_the_father(engine, question):
@@ -487,8 +447,7 @@ def test_an_irregular_form_matches_the_regular_one(tmp_path):
         tmp_path,
         [
             ("style", "Spoilers", "The game tells stories through unreliable narrators."),
-            ("labs", "Science labs", "Labs need an ID card. The fence can be cut."),
-            ("food", "Food", "Milk and fruit spoil within days. Canned food keeps."),
+            *OTHER_SECTIONS,
         ],
     )
     result = engine.ask("how are stories told in the game")
@@ -525,21 +484,6 @@ def test_a_question_about_another_kind_of_the_titles_thing_is_not_answered(
 
 
 @pytest.mark.parametrize(
-    "message",
-    [
-        "curious whether rooney actually grows as a character or just stays a killing machine "
-        "start to finish",
-        "does rooney grow as a character from beginning to end",
-    ],
-)
-def test_throughout_said_at_length_asks_no_start_or_end(engine, message):
-    expected = engine.ask("does rooney grow as a character")
-    result = engine.ask(message)
-    assert isinstance(expected, Answer)
-    assert isinstance(result, Answer) and result.entry.id == expected.entry.id
-
-
-@pytest.mark.parametrize(
     ("question", "answered"),
     [
         ("what's the basic plot", True),  # an unknown word qualifying a known one
@@ -548,3 +492,41 @@ def test_throughout_said_at_length_asks_no_start_or_end(engine, message):
 )
 def test_an_unknown_word_before_a_known_one_weighs_less(engine, question, answered):
     assert isinstance(engine.ask(question), Answer) is answered
+
+
+@pytest.mark.parametrize(
+    ("message", "plain"),
+    [
+        # where a rumour was heard, and doubts about it
+        (
+            "someone in #general said theres a fight with a FIRE BREATHER 🔥 or are they trolling",
+            "is there a fight with a fire breather",
+        ),
+        (
+            "someone in #offtopic-memes said theres a fight with a fire breather. is that real?",
+            "is there a fight with a fire breather",
+        ),
+        # where the asker saw something
+        ("is it good? whats the rating in that review someone posted earlier", "review rating"),
+        ("the pic u sent yesterday, is that the fire breather fight", "fire breather fight"),
+        # fans' words for the earlier films: the original films
+        ("was rooney in the og movies", "was rooney in the original films"),
+        ("was rooney in one of the earlier films", "was rooney in the original films"),
+        ("rooney in older films", "was rooney in the original films"),
+        # "throughout", said at length, asks no start or end
+        (
+            "curious whether rooney actually grows as a character or just stays a killing "
+            "machine start to finish",
+            "does rooney grow as a character",
+        ),
+        (
+            "does rooney grow as a character from beginning to end",
+            "does rooney grow as a character",
+        ),
+    ],
+)
+def test_a_chat_phrasing_gets_the_answer_of_the_plain_question(engine, message, plain):
+    expected = engine.ask(plain)
+    result = engine.ask(message)
+    assert isinstance(expected, Answer)
+    assert isinstance(result, Answer) and result.entry.id == expected.entry.id
