@@ -92,6 +92,7 @@ class Engine:
         self.index = Index(kb.entries, self.glossary, self.settings, self.lexicon.stopwords)
         self._weigher = Weigher(self.index, self.glossary, self.lexicon, self.settings)
         self._profiles: Memo[int, TitleProfile] = Memo(PROFILE_MEMO_SIZE)
+        self._kinds: Memo[int, tuple[tuple[str, str, str], ...]] = Memo(PROFILE_MEMO_SIZE)
         self._answers: Memo[str, Result] = Memo(self.settings.cache_size)
         self._unit_memo: Memo[str, tuple[Unit, ...]] = Memo(UNIT_MEMO_SIZE)
         self._titles = [utils.default_process(e.title) for e in kb.entries]
@@ -318,25 +319,43 @@ class Engine:
         where the title says "fungal": it asks about another kind of the same thing. Returns
         (the question's word, the title's word).
         """
+        kinds = self._kinds.lookup(entry, self._title_kinds)
+        if not kinds:
+            return None  # most titles qualify nothing by an uncommon word
         is_stop = self.lexicon.is_stopword
         asked = words(asked_text)
         asked_stems = {stem(w) for w in asked if not is_stop(w)}
-        record = self.kb.entries[entry]
-        for heading in (record.title, *record.aliases):
-            for qualifier, head in pairwise(words(heading)):
-                if is_stop(qualifier) or is_stop(head) or stem(head) not in asked_stems:
-                    continue
-                if stem(qualifier) in asked_stems or zipf(qualifier) >= SPECIFIC_QUALIFIER_ZIPF:
-                    continue  # a common word ("prevent", "real") names no kind of thing
-                for own, asked_head in pairwise(asked):
-                    if (
-                        stem(asked_head) == stem(head)
-                        and not is_stop(own)
-                        and zipf(own) > 0  # a typo ("keenu") is no word of its own
-                        and not self.index.entry_has(entry, [stem(own)])
-                    ):
-                        return own, qualifier
+        for qualifier, kind_stem, head_stem in kinds:
+            if head_stem not in asked_stems or kind_stem in asked_stems:
+                continue
+            for own, asked_head in pairwise(asked):
+                if (
+                    stem(asked_head) == head_stem
+                    and not is_stop(own)
+                    and zipf(own) > 0  # a typo ("keenu") is no word of its own
+                    and not self.index.entry_has(entry, [stem(own)])
+                ):
+                    return own, qualifier
         return None
+
+    def _title_kinds(self, entry: int) -> tuple[tuple[str, str, str], ...]:
+        """Where a title or alias qualifies a word by an uncommon one ("fungal infection").
+
+        As (word, its stem, the next word's stem); a common word ("prevent monsters") names no
+        kind.
+        """
+        is_stop = self.lexicon.is_stopword
+        record = self.kb.entries[entry]
+        return tuple(
+            dict.fromkeys(
+                (qualifier, stem(qualifier), stem(head))
+                for heading in (record.title, *record.aliases)
+                for qualifier, head in pairwise(words(heading))
+                if not is_stop(qualifier)
+                and not is_stop(head)
+                and zipf(qualifier) < SPECIFIC_QUALIFIER_ZIPF
+            )
+        )
 
     def _said_together(self, units: list[Unit], scored: Scored, best: int) -> bool:
         """Whether one sentence of a text-only answer says what was asked (min_coverage of it).
