@@ -77,7 +77,7 @@ class Glossary:
         self.roles: dict[str, tuple[str, ...]] = {
             concept_key(t.canonical): roles
             for t in self.terms
-            if (roles := tuple(_content(v) for v in t.exact_variants if _content(v)))
+            if (roles := tuple(c for v in t.exact_variants if (c := _content(v))))
         }
         self.max_len = max((len(p) for p in self._phrases), default=0)
         self._first_pairs = frozenset(p[:2] for p in self._phrases if len(p) > 1)

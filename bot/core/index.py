@@ -251,12 +251,13 @@ class Index:
             for text, _, _ in _fields(self._entries[entry], self._settings)
             for i in ids(words(rewrite(text)))
         }
+        # A stopword's id (STOP) is in these sets but in no unit's: it never counts.
         sentences = tuple(
-            frozenset(ids(words(rewrite(sentence)))) - {STOP}
+            frozenset(ids(words(rewrite(sentence))))
             for sentence in _SENTENCE_END.split(self._entries[entry].text)
             if sentence.strip()
         )
-        return frozenset(shared) - {STOP}, sentences
+        return frozenset(shared), sentences
 
     def holds(self, entry: int, kind: AnswerKind) -> bool:  # by entry number, not passage
         """Whether the entry's text holds an answer of `kind`: a time, a number."""
