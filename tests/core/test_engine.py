@@ -269,13 +269,18 @@ def faq_engine(tmp_path, items):
 
 
 def write_faq(tmp_path, items):
+    entries = [{"id": f"faq-{i}", "kind": "faq", "title": t, "text": x} for i, t, x in items]
+    entries.append({"id": "faq-other", "kind": "faq", "title": "Other?", "text": "Other."})
+    return write_source(tmp_path, {"id": "faq", "title": "FAQ", "kind": "faq"}, entries)
+
+
+def write_source(tmp_path, source, entries):
+    """A data directory with one source file of these entries."""
     import yaml
 
     (tmp_path / "sources").mkdir()
-    entries = [{"id": f"faq-{i}", "kind": "faq", "title": t, "text": x} for i, t, x in items]
-    entries.append({"id": "faq-other", "kind": "faq", "title": "Other?", "text": "Other."})
-    source = {"source": {"id": "faq", "title": "FAQ", "kind": "faq"}, "entries": entries}
-    (tmp_path / "sources" / "faq.yaml").write_text(yaml.safe_dump(source))
+    document = {"source": source, "entries": entries}
+    (tmp_path / "sources" / f"{source['id']}.yaml").write_text(yaml.safe_dump(document))
     return tmp_path
 
 
@@ -377,13 +382,9 @@ def test_an_unknown_word_matches_the_entry_word_it_is_built_on(engine, question,
 
 def article_engine(tmp_path, sections):
     """An engine over one article of (id, title, text) sections."""
-    import yaml
-
-    (tmp_path / "sources").mkdir()
     entries = [{"id": i, "title": t, "text": x} for i, t, x in sections]
-    source = {"source": {"id": "lore", "title": "Lore", "kind": "article"}, "entries": entries}
-    (tmp_path / "sources" / "lore.yaml").write_text(yaml.safe_dump(source))
-    return Engine(load_knowledge_base(tmp_path))
+    source = {"id": "lore", "title": "Lore", "kind": "article"}
+    return Engine(load_knowledge_base(write_source(tmp_path, source, entries)))
 
 
 OTHER_SECTIONS = [
