@@ -64,21 +64,21 @@ def test_chat_set_answers_its_line_and_no_look_alike_or_off_topic_question():
     assert wrong_in(report, "lookalike") == 0, report
     assert wrong_in(report, "offtopic") == 0, report
     right, _, wrong, _ = totals(report)
-    assert right >= 25 and wrong == 0, report
+    assert right >= 27 and wrong == 0, report
 
 
 @needs_shared
 def test_extra_set_holds_its_line():
     report = score(ROOT / "eval" / "extra.yaml")
     _, _, wrong, overall = totals(report)
-    assert overall >= 151 and wrong <= 1, report
+    assert overall >= 152 and wrong == 0, report
 
 
 @needs_shared
 def test_held_out_set_holds_its_line():
     report = score(ROOT / "eval" / "holdout.yaml", verbose=False)
     _, _, wrong, overall = totals(report)
-    assert overall >= 55 and wrong <= 4, report
+    assert overall >= 54 and wrong <= 4, report
 
 
 @needs_shared

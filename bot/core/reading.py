@@ -4,9 +4,10 @@ People in a server write around their question: a greeting, a story, an aside, a
 someone else, "loved chapter 4 btw". A clause asks when it ends with "?", opens like a
 question ("is", "who", "how"...) or makes a request ("tell me", "need the name of"). Those
 clauses are the question; the other clauses are context, which neither sinks the answer nor
-drags another entry in. A message in which no clause asks is read whole, as a search
-("ballerina release date"), and `asks` says so (an auto-answer in a busy channel needs a
-message that asks).
+drags another entry in. A yes-or-no question's other choice ("is she back as the director or
+did they recast") is context too: what answers the first choice answers the question. A
+message in which no clause asks is read whole, as a search ("ballerina release date"), and
+`asks` says so (an auto-answer in a busy channel needs a message that asks).
 """
 
 from __future__ import annotations
@@ -37,6 +38,16 @@ _QUESTION_OPENERS = frozenset(
     "why whys why's how hows how's which is isnt isn't are arent aren't was wasnt wasn't were "
     "do does doesnt doesn't did didnt didn't can cant can't could will wont won't would should "
     "has have had am any anyone anybody".split()
+)
+# A yes-or-no question offers its other choice as a clause of its own: "... or did they".
+_POLAR_OPENERS = frozenset(
+    "is isnt isn't are arent aren't was wasnt wasn't were do does doesnt doesn't did didnt "
+    "didn't can cant can't could will wont won't would should has have had am".split()
+)
+_OTHER_CHOICE = re.compile(
+    r"[\s,]+or\s+(?=(?:is|isnt|are|was|were|do|does|did|can|could|will|would|should|has|have"
+    r"|had|am|i|im|i'm|you|u|he|she|it|its|it's|they|we|that|this|there|just)\b)",
+    re.IGNORECASE,
 )
 _REQUEST = re.compile(
     r"^(?:(?:can|could|would) (?:you|u|someone|somebody|anyone) )?(?:pls |please |plz )?"
@@ -124,6 +135,14 @@ def _add(clauses: list[Clause], raw: str, questioned: bool) -> None:
         return  # only chat: "lol", "hey guys", "thanks in advance"
     opened = " ".join(words)
     asks = questioned or words[0] in _QUESTION_OPENERS or bool(_REQUEST.match(opened))
+    if asks and words[0] in _POLAR_OPENERS:
+        # "is she back as the director or did they recast": what answers the first choice
+        # answers the question; the other choice's words are not what it must be about.
+        choice = _OTHER_CHOICE.search(text)
+        if choice is not None and choice.start() > 0:
+            clauses.append(Clause(text[: choice.start()].strip(" ,"), True))
+            clauses.append(Clause(text[choice.start() :].strip(" ,"), False))
+            return
     clauses.append(Clause(text, asks))
 
 

@@ -524,6 +524,9 @@ def test_an_unknown_word_before_a_known_one_weighs_less(engine, question, answer
             "does rooney grow as a character from beginning to end",
             "does rooney grow as a character",
         ),
+        # a yes-or-no question's other choice: its words are not what must be answered
+        ("is keanu in it or is that fake news", "is keanu in it"),
+        ("is the bowery king back or did they leave him out", "is the bowery king back"),
     ],
 )
 def test_a_chat_phrasing_gets_the_answer_of_the_plain_question(engine, message, plain):

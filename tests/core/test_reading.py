@@ -50,6 +50,18 @@ from bot.core.text import clean_question
             "what city was it shot in",
             "filming wrapped",
         ),
+        # a yes-or-no question's other choice is not what the answer must be about
+        (
+            "is the composer back from the first film or did they replace him",
+            "is the composer back from the first film",
+            "or did they replace him",
+        ),
+        ("do i need the dlc or can i skip it", "do i need the dlc", "or can i skip it"),
+        # "or" between things, not clauses, keeps the question whole
+        ("is it rated r or pg13", "is it rated r or pg13", ""),
+        ("is it out in march or april", "is it out in march or april", ""),
+        # only a yes-or-no question offers a choice: "who or what" asks for both
+        ("what is the high table or is it a myth", "what is the high table or is it a myth", ""),
     ],
 )
 def test_the_asking_clauses_are_the_question(message, question, chat_has):
