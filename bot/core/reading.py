@@ -18,11 +18,15 @@ from dataclasses import dataclass
 from bot.core.lexicon import strip_filler
 
 # Clause ends: sentence punctuation (not ':', which titles use: "John Wick: Chapter 4"), new
-# lines, emoji and other symbols, ",," and dashes, and
-# a conjunction that opens a new question ("filming wrapped in 2023 but what city").
+# lines, emoji and other symbols, ",," and dashes, and a comma or conjunction that opens a new
+# question ("filming wrapped in 2023 but what city").
 _CLAUSE_END = re.compile(
     r"(?:[.!?;…]+|\s[-–—]+\s|,{2,}|\n|[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF]+"
-    r"|(?:,|,?\s+(?:but|and|so))\s+(?=(?:what|who|where|when|why|how|which)\b))",
+    r"|(?:,|,?\s+(?:but|and|so))\s+(?=(?:what|who|where|when|why|how|which)\b)"
+    # ...or that reports what someone said: "who else is in the cast, someone said ..."
+    r"|(?:,|,?\s+(?:but|and|so))\s+(?=(?:someone|somebody|people|ppl|everyone|my \w+|a friend"
+    r"|i|they|he|she)\s+(?:\w+\s+)?(?:said|says|told|tells|heard|swears|swore|thinks|claims"
+    r"|claimed|mentioned|posted)\b))",
     re.IGNORECASE,
 )
 # Addressed to someone else before the question: "@kai no", "replying to @dex -", "@dex:".

@@ -524,6 +524,16 @@ def test_an_unknown_word_before_a_known_one_weighs_less(engine, question, answer
             "does rooney grow as a character from beginning to end",
             "does rooney grow as a character",
         ),
+        # what someone said about it, after the question, is the story around it
+        (
+            "tell me who else is in the cast, my friend said the guy from the walking dead show "
+            "is in it",
+            "who else is in the cast",
+        ),
+        (
+            "who directed it, someone told me it was the stunt guy from chapter 4",
+            "who directed it",
+        ),
         # a yes-or-no question's other choice: its words are not what must be answered
         ("is keanu in it or is that fake news", "is keanu in it"),
         ("is the bowery king back or did they leave him out", "is the bowery king back"),

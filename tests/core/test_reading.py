@@ -50,6 +50,13 @@ from bot.core.text import clean_question
             "what city was it shot in",
             "filming wrapped",
         ),
+        # what someone said, after a comma, is the story around the question
+        (
+            "who composed the score, my cousin said it was the same guy as chapter 4",
+            "who composed the score",
+            "my cousin said",
+        ),
+        ("is it out yet, i heard it got delayed", "is it out yet", "i heard it got delayed"),
         # a yes-or-no question's other choice is not what the answer must be about
         (
             "is the composer back from the first film or did they replace him",
