@@ -81,6 +81,10 @@ FILLER_PHRASES = re.compile(
     r"|can (?:some|any)(?:one|body) confirm|what'?s the deal with|what about"
     r"|(?:or )?(?:is|was) (?:that|it|this) (?:just )?(?:a )?(?:rumou?r|myth|lie|fake|joke|true|real"
     r"|legit|cap)"
+    # Who the asker is, said first: "new player here", "newbie here" (not "a new area here").
+    r"|(?:^|(?<=[.!?,;:)] ))(?:i'?m |im )?(?:a )?(?:new|newbie|noob|beginner)(?: \w+)? here"
+    # "keeps sinking" is sinking, again: how often is not what is asked.
+    r"|(?:keeps|kept|keep)(?: on)?(?= \w+ing\b)"
     r"|or (?:are|is) (?:they|he|she|someone|somebody|people|ppl|u|you) (?:just )?(?:trolling"
     r"|joking|kidding|lying|capping|messing with)(?: me| us)?(?: again)?"
     # "Throughout", said at length: "a killing machine start to finish" asks no start or end.

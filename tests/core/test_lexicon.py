@@ -11,6 +11,7 @@ from bot.core.lexicon import (
     known_share,
     load_lexicon,
     source_hint,
+    strip_filler,
 )
 
 
@@ -113,3 +114,20 @@ def test_a_question_that_names_its_source_says_which_kind(question, kind, kept):
     found, text = source_hint(question)
     assert found == kind
     assert " ".join(kept.split()) in " ".join(text.split())
+
+
+@pytest.mark.parametrize(
+    ("message", "kept"),
+    [
+        # who the asker is, said first, is chat
+        ("new player here :) my guy sinks", ":) my guy sinks"),
+        ("ok. newbie here, how do i swim", "ok. , how do i swim"),
+        # ...but a new thing somewhere is a topic
+        ("is there a new area here", "is there a new area here"),
+        # "keeps sinking" is sinking: how often is not the topic
+        ("my guy keeps sinking", "my guy sinking"),
+        ("how do i keep food fresh", "how do i keep food fresh"),
+    ],
+)
+def test_chat_phrases_are_taken_out_and_topics_kept(message, kept):
+    assert " ".join(strip_filler(message).split()) == kept
