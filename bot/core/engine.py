@@ -128,8 +128,12 @@ class Engine:
         asked_units = self._units_of(reading.question)
         if reading.chat and _says_little(asked_units):
             # "...keeps sinking when I cross a river, what am I doing wrong": a question of one
-            # plain word (or none) asks about what the message said around it; read it whole.
-            reading = Reading(tuple(Clause(c.text, True) for c in reading.clauses))
+            # plain word (or none) asks about what the message said around it; read that as the
+            # question, and a word any chat is full of ("wrong") as only how it asks.
+            how_it_asks = bool(asked_units) and _only_chat(asked_units)
+            reading = Reading(
+                tuple(Clause(c.text, not (c.asks and how_it_asks)) for c in reading.clauses)
+            )
             if trace is not None:
                 trace.reading = reading
         everything = self._units_of(reading.question)

@@ -311,16 +311,27 @@ def test_an_faq_answer_does_not_answer_another_question_about_what_it_mentions(t
     assert isinstance(answer, Answer) and answer.entry.id == "faq-cure"
 
 
-def test_a_one_word_question_is_read_with_the_message_around_it(tmp_path):
+@pytest.mark.parametrize(
+    "message",
+    [
+        "my guy keeps sinking when i try to swim, what am i doing wrong",
+        # who the asker is, how often it happens, and the plain "wrong" say nothing of the topic
+        "newbie here :) my guy keeps sinking every time i try to swim the lake, what am i doing "
+        "wrong",
+    ],
+)
+def test_a_one_word_question_is_read_with_the_message_around_it(tmp_path, message):
     engine = faq_engine(
         tmp_path,
         [
             ("swim", "Why do I always sink when I try to swim?", "Drop heavy gear first."),
             ("sick", "Everything I eat makes me sick! What's wrong?", "Food spoils."),
+            ("lake", "Where is the nearest lake?", "North of the shelter."),
         ],
     )
-    result = engine.ask("my guy keeps sinking when i try to swim, what am i doing wrong")
+    result = engine.ask(message)
     assert isinstance(result, Answer) and result.entry.id == "faq-swim"
+    assert engine.explain(message).asks  # still a message that asks, for auto-answer
 
 
 def test_a_question_that_names_the_review_is_answered_from_the_review(engine):
