@@ -11,7 +11,7 @@ from rapidfuzz import fuzz, process, utils
 
 from bot.core.explain import Explanation, Trace, build_explanation
 from bot.core.glossary import Glossary
-from bot.core.index import K1, BoolArray, Index
+from bot.core.index import BoolArray, Index
 from bot.core.lexicon import (
     Lexicon,
     load_lexicon,
@@ -441,7 +441,7 @@ class Engine:
         # everywhere instead of touching every entry for it.
         everywhere = sum(u.weight for u in units if u.weight < NEGLIGIBLE_SHARE * total)
         found = np.zeros((len(counted), len(norm)), dtype=np.float32)
-        heads = np.zeros((len(counted), len(norm)), dtype=np.bool_)
+        heads = np.zeros((len(counted), len(norm)), dtype=np.float32)  # 1: in a title or alias
         asides = []
         for row, unit in enumerate(counted):
             unit_rows = self.index.unit_rows(unit.terms, selection)
@@ -450,22 +450,25 @@ class Engine:
                 heads[row] = unit_rows.head
             if unit_rows.aside is not None:
                 asides.append((row, unit_rows.aside))
-        weight = np.array([u.weight for u in counted], dtype=np.float32)[:, None]
+        # Each share is a weighted sum over the rows: one vector-matrix product apiece, the
+        # fewest passes over a selection that can be the whole of a large base.
+        share = np.array([u.weight / total for u in counted], dtype=np.float32)
         hits = found > 0
-        strength = (weight * found * (K1 + 1) / (found + norm)).sum(axis=0)
-        covered = everywhere + (weight * hits).sum(axis=0)
+        coverage = share @ hits.astype(np.float32)
+        coverage += everywhere / total
         for row, aside in asides:
             # Named only in parentheses ("Len Wiseman (Underworld)"): a credit, not the topic.
-            covered -= weight[row] * (1 - ASIDE_COVERAGE) * (aside & hits[row])
-        headed = (weight * heads).sum(axis=0)
+            coverage -= share[row] * (1 - ASIDE_COVERAGE) * (aside & hits[row])
+        head = share @ heads
+        saturation = found + norm  # BM25's term saturation, found / (found + norm), in place
+        np.divide(found, saturation, out=saturation)
+        score = (100 * STRENGTH_SHARE * share) @ saturation
+        score += 100 * COVERAGE_SHARE * coverage
+        score += 100 * HEAD_SHARE * head
         rows = iter(hits)
         matched: list[BoolArray | None] = [
             next(rows) if u.weight >= NEGLIGIBLE_SHARE * total else None for u in units
         ]
-        coverage = covered / total
-        head = headed / total
-        bm = strength / (total * (K1 + 1))
-        score = 100 * (COVERAGE_SHARE * coverage + HEAD_SHARE * head + STRENGTH_SHARE * bm)
         doc_entry = self.index.doc_entry
         return Scored(doc_entry if ids is None else doc_entry[ids], score, coverage, head, matched)
 
