@@ -11,7 +11,6 @@ import argparse
 import asyncio
 import contextlib
 import errno
-import gc
 import logging
 import os
 import re
@@ -28,13 +27,13 @@ from bot.commands._engine import data_dir_for, missing_data_dir
 from bot.commands._failures import debugging, explain, report
 from bot.config import ConfigError, Settings, env_name, load_settings, load_token
 from bot.core import Engine, KnowledgeBase, KnowledgeBaseError, load_knowledge_base
+from bot.gc_tuning import settle_garbage_collection
 from bot.health import HealthServer
 from bot.logging_setup import configure_logging, protect_secret
 from bot.storage import describe, open_store
 
 HELP = "run the Discord bot until stopped (token from DISCORD_TOKEN or discord.token_file)"
 API_VERSION = 10
-GC_YOUNG_THRESHOLD = 7000  # allocations between young-generation collections (default 700)
 LOGIN_TIMEOUT = 60.0  # seconds the HTTP log-in may take before the bot gives up
 HEALTH_ADDRESS_ENV = env_name("health", "address")
 OPEN_FILES_WITHOUT_LIMIT = 65536  # the soft limit asked for when the hard limit is unlimited
@@ -142,22 +141,6 @@ def raise_open_file_limit() -> None:
         log.warning("could not raise the open files limit from %d: %s", soft, error)
         return
     log.info("raised the limit on open files from %d to %d (the hard limit)", soft, target)
-
-
-def settle_garbage_collection() -> None:
-    """Keep the garbage collector's pauses small and rare while the bot answers.
-
-    What is loaded at start (the knowledge base and its index, discord.py and the other
-    libraries) lives as long as the process, yet every full collection would walk it again:
-    freezing it leaves only what answering creates. Each question allocates thousands of
-    short-lived objects, so young collections every 700 allocations (the default) run a dozen
-    times a question and promote whatever is in flight: a larger young generation makes them
-    rarer and lets most of it die young. Measured with benchmarks/bench_load.py: about 30%
-    more answers a second in a burst and shorter latency tails (docs/performance.md, "Load").
-    """
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(GC_YOUNG_THRESHOLD, *gc.get_threshold()[1:])
 
 
 async def serve(
