@@ -99,8 +99,9 @@ FILLER_PHRASES = re.compile(
 # to the end of the clause; matching it would answer with exactly that.
 EXCLUDED = re.compile(
     r"(?<!\w)(?:besides|other than|apart from|aside from|except(?: for)?|excluding|not counting)"
-    r"\b[^,.;:!?]*?(?=[,.;:!?]|$|\s(?:are|is|was|were|do|does|did|can|could|will|would|who|what"
-    r"|which|how|where|when|why)\b)"
+    r"\b[^,.;:!?]*?(?=[,.;:!?]|$|\s(?:are|is|was|were|do|does|did|can|could|will|would"
+    # ...up to the question it qualifies, however its question word is typed: "whos in it".
+    r"|(?:who|what|which|how|where|when|why)(?:'?s|'re|'d)?)\b)"
 )
 
 # A question that names where its answer is ("according to the review", "did the reviewer

@@ -29,8 +29,13 @@ _CLAUSE_END = re.compile(
     r"|claimed|mentioned|posted)\b))",
     re.IGNORECASE,
 )
-# Addressed to someone else before the question: "@kai no", "replying to @dex -", "@dex:".
-_ADDRESSEE = re.compile(r"^\s*(?:(?:replying|reply) to\s+)?@[\w.]+[\s,:]*", re.IGNORECASE)
+# Addressed to someone else before the question: "@kai no", "replying to @dex -", "@dex:",
+# and without the @ when a colon or dash ends the name: "replying to jules:".
+_ADDRESSEE = re.compile(
+    r"^\s*(?:(?:(?:replying|reply|responding) to\s+)?@[\w.]+"
+    r"|(?:replying|reply|responding) to\s+[\w.]+\s*(?=[:-]))[\s,:-]*",
+    re.IGNORECASE,
+)
 # Words that open a clause without being part of it: "ok so wait, is it ...".
 _OPENERS = frozenset(
     "ok okay so wait but and also like yo hey lol lmao btw well um uh hmm nah yeah yes anyway "

@@ -31,6 +31,13 @@ from bot.core.text import clean_question
         # a reply addressed to someone is read without the address
         ("@sam no ur wrong, who is the villain?", "who is the villain", "no ur wrong"),
         ("replying to @dex - when does it come out", "when does it come out", ""),
+        ("replying to jules: is it out yet? so hyped", "is it out yet", "hyped"),
+        # what it says it does not ask leaves the question, however "who's" is typed
+        (
+            "besides the lead whos in the cast? pls list",
+            "besides the lead whos in the cast . list",
+            "",
+        ),
         # openers and tags are not part of the question
         ("ok so wait, is it set in tokyo right?", "is it set in tokyo", ""),
         # a comma before a question word too; "random lore q" is chat
