@@ -58,9 +58,11 @@ STOPWORDS = frozenset(
     ngl rn fr istg smh lowkey highkey tryna gotta gimme lemme dunno prolly bc cuz cos coz abt
     smth sth rly srsly tho ty tysm np nvm jk af ikr fyi afaik iirc tl dr tldr bruh bro bros dude
     dudes fam lmk pls plss yea ye yup yass welp ugh ooh aww haha hahaha hehe xd fml wtf wth gg
-    asap etc em
+    asap etc em wat wut wot wen some1 sum1 any1 every1 no1
     """.split()
 )
+# A stopword with a contraction on it is one too: "where'd", "who'll", "how're".
+_CONTRACTION = re.compile(r"^([^\W\d_]+)'(?:s|d|ll|re|ve|m)$")
 
 # Chat around a question: greetings, politeness, hedging. Removed before a question is read.
 # Matched in casefolded text, without IGNORECASE and with a look-behind for the word start:
@@ -167,7 +169,10 @@ _SINGLE_LETTER = re.compile(r"^[^\W\d_]$")
 
 def is_stopword(word: str) -> bool:
     """True for words that say nothing about the topic of a question, in any community."""
-    return word in STOPWORDS or bool(_SINGLE_LETTER.match(word))
+    if word in STOPWORDS or _SINGLE_LETTER.match(word):
+        return True
+    contracted = _CONTRACTION.match(word) if "'" in word else None
+    return contracted is not None and contracted.group(1) in STOPWORDS
 
 
 def strip_filler(text: str) -> str:

@@ -7,6 +7,7 @@ from bot.core import Answer, Engine, load_knowledge_base
 from bot.core.lexicon import (
     LexiconError,
     commonness_share,
+    is_stopword,
     known_domains,
     known_share,
     load_lexicon,
@@ -38,6 +39,21 @@ def test_how_long_is_a_runtime_only_in_the_film_domain():
 )
 def test_a_rare_unknown_word_weighs_more_than_a_common_one(chat, topic):
     assert commonness_share(chat) < commonness_share(topic)
+
+
+@pytest.mark.parametrize(
+    ("word", "stop"),
+    [
+        ("where'd", True),  # a question word, contracted
+        ("who'll", True),
+        ("wat", True),  # a question word as chat spells it
+        ("some1", True),
+        ("rooney's", False),  # a name's possessive is still the name
+        ("trailer", False),
+    ],
+)
+def test_chat_spellings_of_words_that_say_nothing_say_nothing(word, stop):
+    assert is_stopword(word) is stop
 
 
 def test_a_number_is_never_chat():
