@@ -31,6 +31,22 @@ def inflections(word: str) -> list[str]:
     return [word + "ed", word + "ing"]
 
 
+def abbreviations(name: str) -> list[tuple[str, ...]]:
+    """How fans shorten a numbered name: "John Wick 4" as "jw4", "Chapter 4" as "ch4", "chap 4".
+
+    The initials of two or more words before the number, or the first two to four letters of
+    the word right before it, with the number joined on or apart.
+    """
+    parts = words(name)
+    if len(parts) < 2 or not parts[-1].isdigit() or not all(w.isalpha() for w in parts[:-1]):
+        return []
+    number, before = parts[-1], parts[:-1]
+    heads = [before[-1][:size] for size in (2, 3, 4) if len(before[-1]) >= max(5, size + 2)]
+    if len(before) >= 2:
+        heads.append("".join(w[0] for w in before))
+    return [form for head in heads for form in ((head + number,), (head, number))]
+
+
 def concept_key(canonical: str) -> str:
     """The index term of a glossary concept."""
     return CONCEPT_PREFIX + "_".join(stem(w) for w in words(canonical))
@@ -58,6 +74,7 @@ class Glossary:
         # (case-sensitive variant, its pattern, canonical)
         self._exact: list[tuple[str, re.Pattern[str], str]] = []
         inflected: list[tuple[tuple[str, ...], str]] = []
+        shortened: dict[tuple[str, ...], set[str]] = {}
         for term in self.terms:
             key = concept_key(term.canonical)
             for variant in (term.canonical, *term.variants):
@@ -66,9 +83,15 @@ class Glossary:
                     self._phrases.setdefault(forms, set()).add(key)
                 if term.kind == "word" and len(forms) == 1:
                     inflected += [((form,), key) for form in inflections(forms[0])]
+                if term.kind == "name":
+                    for short in abbreviations(variant):
+                        shortened.setdefault(short, set()).add(key)
             for variant in term.exact_variants:
                 pattern = re.compile(r"(?<!\w)" + re.escape(variant) + r"(?!\w)")
                 self._exact.append((variant, pattern, term.canonical))
+        for short, keys in shortened.items():  # one that two names share means neither
+            if len(keys) == 1:
+                self._phrases.setdefault(short, keys)
         for forms, key in inflected:  # a listed variant wins over a guessed inflection
             self._phrases.setdefault(forms, {key})
         self.names = frozenset(concept_key(t.canonical) for t in self.terms if t.kind == "name")

@@ -49,3 +49,27 @@ def test_a_regular_inflection_of_a_fan_word_means_the_same(text, expected):
 )
 def test_inflections_are_the_regular_ed_and_ing_forms(word, forms):
     assert inflections(word) == forms
+
+
+NUMBERED = Glossary(
+    [
+        GlossaryTerm("Chapter 4", ("John Wick 4",), kind="name"),
+        GlossaryTerm("Season 2", (), kind="name"),
+        GlossaryTerm("Series 2", (), kind="name"),  # shares "se 2" with Season 2
+    ]
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("is it before or after ch4", [("=chapter_4",)]),
+        ("is it before or after chap 4", [("=chapter_4",)]),
+        ("jw4 was better", [("=chapter_4",)]),
+        ("seas2 when", [("=season_2",)]),
+        ("se2 when", []),  # Season 2 or Series 2: neither
+        ("ch 5", []),  # another number is another name
+    ],
+)
+def test_a_numbered_name_is_known_by_its_shortenings(text, expected):
+    assert [keys for _, _, keys in NUMBERED.spans(words(text))] == expected
