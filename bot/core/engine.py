@@ -126,9 +126,10 @@ class Engine:
             return Answer(entry, 100.0, (entry.title,), "title or alias")
         reading = read_message(cleaned) if trace is None else trace.reading
         asked_units = self._units_of(reading.question)
-        if reading.chat and _says_little(asked_units):
+        if reading.chat and (_says_little(asked_units) or _only_chat(asked_units)):
             # "...keeps sinking when I cross a river, what am I doing wrong": a question of one
-            # plain word (or none) asks about what the message said around it; read that as the
+            # plain word (or none), or of only words any chat is full of ("does it even try to
+            # deal with that"), asks about what the message said around it; read that as the
             # question, and a word any chat is full of ("wrong") as only how it asks.
             how_it_asks = bool(asked_units) and _only_chat(asked_units)
             reading = Reading(

@@ -318,6 +318,8 @@ def test_an_faq_answer_does_not_answer_another_question_about_what_it_mentions(t
         # who the asker is, how often it happens, and the plain "wrong" say nothing of the topic
         "newbie here :) my guy keeps sinking every time i try to swim the lake, what am i doing "
         "wrong",
+        # a question of only words any chat is full of asks about what was said before it
+        "my guy keeps sinking every time i try to swim. does the game even try to deal with that",
     ],
 )
 def test_a_one_word_question_is_read_with_the_message_around_it(tmp_path, message):
