@@ -94,6 +94,7 @@ def test_answers_survive_typos_order_and_markup(engine, question, must_contain):
         "who plays rooney's mother",
         "Who plays Rooney’s mother?",  # a phone's apostrophe
         "what character does catalina sandino moreno play",
+        "who does gabriel byrne play in it",
         # a capitalised name the sources only use as a common word ("the chaos left in...")
         "tell me about the movie Chaos",
         "what is the story of Betrayal",
