@@ -22,7 +22,7 @@ from bot.core.loader import KnowledgeBase
 from bot.core.memo import Memo
 from bot.core.model import Answer, MatchSettings, NoAnswer, Result, Suggestion
 from bot.core.postings import FloatArray, IntArray
-from bot.core.reading import Clause, Reading, read_message
+from bot.core.reading import Clause, Reading, asked_for, read_message
 from bot.core.text import (
     clean_question,
     fold,
@@ -259,6 +259,7 @@ class Engine:
         faq_elsewhere = (
             entries[scored.ids[best]].kind == "faq" and scored.head[best] < FAQ_HEAD_COVERAGE
         )
+        focus = asked_for(asked_text)
         confident = (
             best not in cannot_answer
             and not faq_elsewhere
@@ -278,7 +279,8 @@ class Engine:
                     and scored.head[best] > 0
                     and lead >= settings.min_lead
                     and final[best] >= settings.suggest_threshold
-                    and not any(u.specific for u in missed)
+                    # ...nor what a "what" or "which" asks for: "what kind of settings ...".
+                    and not any(u.specific or u.label in focus for u in missed)
                 )
             )
         )
@@ -296,7 +298,7 @@ class Engine:
             trace.record(self, units, scored, order, final, fit, cannot_answer)
             trace.lead, trace.informative, trace.tied = lead, informative, tied
             trace.missed = [u.label for u in missed]
-            trace.missed_specific = [u.label for u in missed if u.specific]
+            trace.missed_specific = [u.label for u in missed if u.specific or u.label in focus]
         if confident and informative:
             return Answer(
                 entry=entries[scored.ids[best]],

@@ -143,7 +143,8 @@ def build_explanation(engine: Engine, question: str, trace: Trace, result: Resul
             reasons.append(
                 f"it covers {best.coverage:.0%} of the question, under "
                 f"{settings.min_coverage:.0%} (or {settings.partial_coverage:.0%} in a long "
-                f"message, {settings.min_lead:g} points ahead, with nothing specific missing)"
+                f"message, {settings.min_lead:g} points ahead, with nothing specific or asked "
+                "for missing)"
             )
         if trace.missed_specific:
             reasons.append("it lacks " + ", ".join(repr(w) for w in trace.missed_specific))

@@ -155,6 +155,17 @@ def _add(clauses: list[Clause], raw: str, questioned: bool) -> None:
     clauses.append(Clause(text, asks))
 
 
+# What a "what" or "which" question asks for: "what kind of settings", "which chapter".
+_ASKED_FOR = re.compile(
+    r"\b(?:what|which|whats|what's)\s+(?:(?:kind|sort|type)s?\s+of\s+)?(?:the\s+)?([^\W\d_]+)"
+)
+
+
+def asked_for(question: str) -> frozenset[str]:
+    """The words a "what" or "which" question asks for, folded ("settings" in "what settings")."""
+    return frozenset(_ASKED_FOR.findall(question.casefold()))
+
+
 def asks_something(text: str) -> bool:
     """Whether a raw message asks anything at all: cheap enough for every message of a channel."""
     if "?" not in text and not _MAYBE_ASKS.search(text[:2000].casefold()):

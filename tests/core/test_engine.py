@@ -558,3 +558,26 @@ def test_a_chat_phrasing_gets_the_answer_of_the_plain_question(engine, message, 
     result = engine.ask(message)
     assert isinstance(expected, Answer)
     assert isinstance(result, Answer) and result.entry.id == expected.entry.id
+
+
+def test_a_long_message_is_not_answered_without_what_its_what_asks_for(tmp_path):
+    entries = [
+        {
+            "id": "fights",
+            "kind": "section",
+            "title": "The fights",
+            "text": "Her fights mix dance with death. Spins become takedowns, and it looks cool.",
+        },
+        {"id": "cast", "kind": "section", "title": "Cast", "text": "Ana de Armas leads."},
+    ]
+    data = write_source(tmp_path, {"id": "guide", "title": "Guide", "kind": "article"}, entries)
+    engine = Engine(load_knowledge_base(data))
+    # Most of it is covered by the fights entry, but not the settings it asks for.
+    asks_settings = (
+        "the trailer looked so cool. what kind of settings do the cool looking fights happen in"
+    )
+    assert isinstance(engine.ask(asks_settings), NoAnswer)
+    assert "'settings'" in engine.explain(asks_settings).why
+    asks_fights = "the trailer looked so cool. what are the cool looking fights like"
+    answer = engine.ask(asks_fights)
+    assert isinstance(answer, Answer) and answer.entry.id == "fights"

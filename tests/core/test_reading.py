@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.core.reading import asks_something, read_message
+from bot.core.reading import asked_for, asks_something, read_message
 from bot.core.text import clean_question
 
 
@@ -107,3 +107,16 @@ def test_a_message_that_asks_nothing_is_read_whole_as_a_search():
 )
 def test_asks_something_tells_questions_from_chat(message, asks):
     assert asks_something(message) is asks
+
+
+@pytest.mark.parametrize(
+    ("question", "asked"),
+    [
+        ("what kind of settings do the fights happen in", {"settings"}),
+        ("which chapter is it set after", {"chapter"}),
+        ("whats the plot", {"plot"}),
+        ("who directed it", set()),
+    ],
+)
+def test_what_a_what_question_asks_for(question, asked):
+    assert asked_for(question) == asked
