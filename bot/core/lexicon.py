@@ -58,7 +58,8 @@ STOPWORDS = frozenset(
     ngl rn fr istg smh lowkey highkey tryna gotta gimme lemme dunno prolly bc cuz cos coz abt
     smth sth rly srsly tho ty tysm np nvm jk af ikr fyi afaik iirc tl dr tldr bruh bro bros dude
     dudes fam lmk pls plss yea ye yup yass welp ugh ooh aww haha hahaha hehe xd fml wtf wth gg
-    asap etc em wat wut wot wen some1 sum1 any1 every1 no1
+    asap etc em wat wut wot wen some1 sum1 any1 every1 no1 ones
+    totally completely absolutely definitely extremely truly fully entirely utterly somewhat
     """.split()
 )
 # A stopword with a contraction on it is one too: "where'd", "who'll", "how're".

@@ -48,6 +48,8 @@ def test_a_rare_unknown_word_weighs_more_than_a_common_one(chat, topic):
         ("who'll", True),
         ("wat", True),  # a question word as chat spells it
         ("some1", True),
+        ("totally", True),  # how much, not what: "am i gonna be totally lost"
+        ("ones", True),
         ("rooney's", False),  # a name's possessive is still the name
         ("trailer", False),
     ],
