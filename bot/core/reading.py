@@ -114,6 +114,13 @@ class Reading:
         return " . ".join(c.text for c in self.clauses if not c.asks) if self.asks else ""
 
 
+# Right after a question that asks who, a guess at its answer: "who directed it? was it
+# stahelski again". What answers the question tells whether the guess was right. (After "when"
+# or "what" the same shape is often a question of its own: "when is it out? is it on netflix".)
+_GUESS = re.compile(r"^(?:was|is|wasnt|wasn't|isnt|isn't) (?:it|that|this|he|she|they)\b", re.I)
+_WHO_QUESTION = re.compile(r"^(?:who|whos|who's|whose)\b", re.I)
+
+
 def read_message(cleaned: str) -> Reading:
     """Split a cleaned message into clauses and mark the ones that ask."""
     clauses: list[Clause] = []
@@ -122,6 +129,11 @@ def read_message(cleaned: str) -> Reading:
         _add(clauses, cleaned[start : end.start()], "?" in end.group())
         start = end.end()
     _add(clauses, cleaned[start:], False)
+    for number in range(1, len(clauses)):
+        before, clause = clauses[number - 1], clauses[number]
+        guess = clause.asks and before.asks and _GUESS.match(clause.text)
+        if guess and _WHO_QUESTION.match(before.text):
+            clauses[number] = Clause(clause.text, False)
     return Reading(tuple(clauses))
 
 

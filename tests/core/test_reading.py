@@ -71,6 +71,12 @@ from bot.core.text import clean_question
             "or did they replace him",
         ),
         ("do i need the dlc or can i skip it", "do i need the dlc", "or can i skip it"),
+        # after a "who" question, "was it ..." guesses its answer
+        (
+            "who directed this one?? was it stahelski again",
+            "who directed this one",
+            "was it stahelski again",
+        ),
         # "or" between things, not clauses, keeps the question whole
         ("is it rated r or pg13", "is it rated r or pg13", ""),
         ("is it out in march or april", "is it out in march or april", ""),
@@ -120,3 +126,8 @@ def test_asks_something_tells_questions_from_chat(message, asks):
 )
 def test_what_a_what_question_asks_for(question, asked):
     assert asked_for(question) == asked
+
+
+def test_after_a_when_question_is_it_asks_again():
+    reading = read_message(clean_question("when is it out? is it on netflix"))
+    assert reading.question == "when is it out . is it on netflix"
