@@ -155,7 +155,9 @@ def _add(clauses: list[Clause], raw: str, questioned: bool) -> None:
     if not words:
         return  # only chat: "lol", "hey guys", "thanks in advance"
     opened = " ".join(words)
-    asks = questioned or words[0] in _QUESTION_OPENERS or bool(_REQUEST.match(opened))
+    # A question word contracted opens a question too: "where'd", "who'll", "how're".
+    openers = (words[0], words[0].partition("'")[0])
+    asks = questioned or not _QUESTION_OPENERS.isdisjoint(openers) or bool(_REQUEST.match(opened))
     if asks and words[0] in _POLAR_OPENERS:
         # "is she back as the director or did they recast": what answers the first choice
         # answers the question; the other choice's words are not what it must be about.

@@ -77,6 +77,12 @@ from bot.core.text import clean_question
             "who directed this one",
             "was it stahelski again",
         ),
+        # a question word contracted opens a question
+        (
+            "my sister loved it. where'd they film the opera scenes",
+            "where'd they film the opera scenes",
+            "sister",
+        ),
         # "or" between things, not clauses, keeps the question whole
         ("is it rated r or pg13", "is it rated r or pg13", ""),
         ("is it out in march or april", "is it out in march or april", ""),
