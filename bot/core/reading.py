@@ -114,11 +114,19 @@ class Reading:
         return " . ".join(c.text for c in self.clauses if not c.asks) if self.asks else ""
 
 
-# Right after a question that asks who, a guess at its answer: "who directed it? was it
-# stahelski again". What answers the question tells whether the guess was right. (After "when"
-# or "what" the same shape is often a question of its own: "when is it out? is it on netflix".)
+# Right after a question that asks who, what, when..., a guess at its answer: "who directed it?
+# was it stahelski again", "what did the review rate it? 3 stars? 4?". What answers the
+# question tells whether the guess was right. A guess is a few words asked only by their "?",
+# or, after "who", "was it ...": after "when" or "what" that shape is often a question of its
+# own ("when is it out? is it on netflix").
 _GUESS = re.compile(r"^(?:was|is|wasnt|wasn't|isnt|isn't) (?:it|that|this|he|she|they)\b", re.I)
 _WHO_QUESTION = re.compile(r"^(?:who|whos|who's|whose)\b", re.I)
+_OPEN_QUESTION = re.compile(
+    r"^(?:who|whos|who's|whose|what|whats|what's|wat|when|whens|when's|where|wheres|where's"
+    r"|which|how|hows|how's)\b",
+    re.I,
+)
+GUESS_WORDS = 3  # at most this many words, asked only by a "?", guess at the answer
 
 
 def read_message(cleaned: str) -> Reading:
@@ -129,12 +137,35 @@ def read_message(cleaned: str) -> Reading:
         _add(clauses, cleaned[start : end.start()], "?" in end.group())
         start = end.end()
     _add(clauses, cleaned[start:], False)
-    for number in range(1, len(clauses)):
-        before, clause = clauses[number - 1], clauses[number]
-        guess = clause.asks and before.asks and _GUESS.match(clause.text)
-        if guess and _WHO_QUESTION.match(before.text):
+    return Reading(tuple(_without_guesses(clauses)))
+
+
+def _without_guesses(clauses: list[Clause]) -> list[Clause]:
+    """Mark as chat the clauses that guess at the answer of the open question before them."""
+    question = ""  # the open question the clauses since it guess at, if any
+    for number, clause in enumerate(clauses):
+        if not clause.asks:
+            question = ""
+        elif _OPEN_QUESTION.match(clause.text):
+            question = clause.text
+        elif question and (
+            _is_fragment(clause.text)
+            or (_GUESS.match(clause.text) and _WHO_QUESTION.match(question))
+        ):
             clauses[number] = Clause(clause.text, False)
-    return Reading(tuple(clauses))
+        else:
+            question = ""
+    return clauses
+
+
+def _is_fragment(text: str) -> bool:
+    """A few words that are no question of their own: "3 stars", "len wiseman"."""
+    found = _WORD.findall(text.casefold())
+    return (
+        0 < len(found) <= GUESS_WORDS
+        and found[0].partition("'")[0] not in _QUESTION_OPENERS
+        and not _REQUEST.match(" ".join(found))
+    )
 
 
 def _add(clauses: list[Clause], raw: str, questioned: bool) -> None:

@@ -83,6 +83,9 @@ from bot.core.text import clean_question
             "where'd they film the opera scenes",
             "sister",
         ),
+        # ...and a few words asked only by their "?" guess at any open question's answer
+        ("what did the review rate it? 3 stars? 4?", "what did the review rate it", "3 stars . 4"),
+        ("when is it out?? june? i cant wait", "when is it out", "june"),
         # "or" between things, not clauses, keeps the question whole
         ("is it rated r or pg13", "is it rated r or pg13", ""),
         ("is it out in march or april", "is it out in march or april", ""),
