@@ -192,7 +192,8 @@ class Index:
             return None
         for cut in range(3, len(word) - 3):  # the longest head whose front is a word itself
             head = self._stems.get(word[cut:])
-            if head and zipf(word[:cut]) >= OWN_WORD_ZIPF:
+            # ...but not a particle: to "overpower" or "outrun" is no kind of power or run.
+            if head and zipf(word[:cut]) >= OWN_WORD_ZIPF and word[:cut] not in STOPWORDS:
                 return head
         for cut in range(len(word) - 1, len(word) - 4, -1):  # "breath|er", "breath|ing"
             if cut >= MIN_ROOT_LENGTH and word[:cut] in self.postings:

@@ -386,6 +386,7 @@ def test_a_real_word_is_corrected_only_where_it_completes_a_name(engine, questio
         ("is there a forced romance subplot", "subplot", "plot"),  # a compound's head
         ("a fight with a fire breather", "breather", "breath"),  # the entries' "breathing"
         ("a token girlboss thing", "girlboss", "girlboss"),  # built on no word the base has
+        ("she cannot overpower them", "overpower", "overpow"),  # a particle in front: no "power"
         ("the walking dead guy", "walking", "walk"),  # a common word is its own, not "king"
         ("any post credits scene", "credits", "credit"),  # a word the base has is itself
     ],
