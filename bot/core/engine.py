@@ -262,6 +262,7 @@ class Engine:
         focus = asked_for(asked_text)
         confident = (
             best not in cannot_answer
+            and not any(u.facet for u in missed)  # asks for a fact it does not give
             and not faq_elsewhere
             and not tied
             and (

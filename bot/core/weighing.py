@@ -50,6 +50,7 @@ class Unit(NamedTuple):
     weight: float
     rarity: float = 0.0  # its idf in the base: how much it tells entries apart, chat or not
     specific: bool = False  # a name, a concept, a facet, a rare word: an answer must have it
+    facet: bool = False  # a fact fans ask of any such work ("runtime"): the answer must give it
 
 
 class Weigher:
@@ -115,9 +116,12 @@ class Weigher:
             # Read like the question's own words ("filming" is production): all must be found.
             tagged = self.glossary.tag([(stem(w), w) for w in words(facet)])
             for unit in self._group(tagged, set()):
-                if not any(set(unit.terms) & set(u.terms) for u in units):
+                asked = [n for n, u in enumerate(units) if set(unit.terms) & set(u.terms)]
+                for n in asked:  # "at the end": the question's own word asks for the ending
+                    units[n] = units[n]._replace(specific=True, facet=True)
+                if not asked:
                     weight = max(self.index.idf.get(t, self.index.unknown_idf) for t in unit.terms)
-                    units.append(Unit(unit.label, unit.terms, weight, weight, True))
+                    units.append(Unit(unit.label, unit.terms, weight, weight, True, True))
         return units
 
     def _without_roles(self, units: list[Unit]) -> list[Unit]:
@@ -175,9 +179,8 @@ class Weigher:
             return None
         weight = rarity = max((self.index.idf.get(t, 0.0) for t in terms), default=0.0)
         number = not token.concepts and after_word
-        specific = (
-            bool(token.concepts) or number or any(t.word in self.lexicon.facets for t in span)
-        )
+        facet = any(t.word in self.lexicon.facets for t in span)
+        specific = bool(token.concepts) or number or facet
         if weight == 0.0:
             weight = self._unknown_weight(span)
             # A word rare in English that the base never uses names a topic it lacks.
@@ -199,7 +202,7 @@ class Weigher:
             weight = max(weight, self.settings.min_name_weight)
         if typo:
             weight *= TYPO_DISCOUNT
-        return Unit(" ".join(t.word for t in span), terms, weight, rarity, specific)
+        return Unit(" ".join(t.word for t in span), terms, weight, rarity, specific, facet)
 
     def _unknown_weight(self, span: tuple[Token, ...]) -> float:
         """Weight of words the knowledge base never uses.

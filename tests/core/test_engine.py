@@ -88,6 +88,9 @@ def test_answers_survive_typos_order_and_markup(engine, question, must_contain):
         "who composed the music for ballerina",
         "how long is ballerina",
         "where was ballerina filmed",
+        # ...even when the rest of the question is an entry's own words
+        "where was it filmed before filming wrapped in late 2023",
+        "does rooney get her revenge at the end of the movie",
         # the only entry naming Underworld gives no number: "how many" finds no answer there
         "how many underworld films are there",
         # the sources name the role or the actor, but never pair them with anyone
