@@ -263,6 +263,7 @@ class Engine:
         confident = (
             best not in cannot_answer
             and not any(u.facet for u in missed)  # asks for a fact it does not give
+            and not any(u.specific and u.rarity == 0 for u in missed)
             and not faq_elsewhere
             and not tied
             and (

@@ -585,3 +585,23 @@ def test_a_long_message_is_not_answered_without_what_its_what_asks_for(tmp_path)
     asks_fights = "the trailer looked so cool. what are the cool looking fights like"
     answer = engine.ask(asks_fights)
     assert isinstance(answer, Answer) and answer.entry.id == "fights"
+
+
+def test_a_rare_word_the_base_never_uses_must_be_in_the_answer(tmp_path):
+    towns = [
+        (f"town-{n}", f"Town {n}", f"The town of {name} has a market and a well.")
+        for n, name in enumerate(["Ash", "Birch", "Cedar", "Dale", "Elm", "Fern"])
+    ]
+    blob = (
+        "blob",
+        "Effects of the blob",
+        "Every living thing is infected by the blob. Radiation can trigger a random mutation "
+        "in the infected.",
+    )
+    engine = article_engine(tmp_path, [blob, *OTHER_SECTIONS, *towns])
+    # All but "rads" is the entry's own words: it still asks for a measure the base never gives.
+    question = "how many rads of radiation trigger a random blob mutation in the infected"
+    assert isinstance(engine.ask(question), NoAnswer)
+    assert "'rads'" in engine.explain(question).why
+    answer = engine.ask("can radiation trigger a random blob mutation in the infected")
+    assert isinstance(answer, Answer) and answer.entry.id == "blob"
