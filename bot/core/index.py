@@ -29,6 +29,7 @@ B = 0.5  # BM25 length normalisation; entries vary in length, but not wildly
 BoolArray = npt.NDArray[np.bool_]
 MIN_RELATED_LENGTH = 7  # shorter unknown words are too often unrelated ("party" is no "part")
 MIN_ROOT_LENGTH = 5  # a shared root this long or longer
+ANAGRAM_FROM = 5  # longer words than this may be typed with their letters out of order
 OWN_WORD_ZIPF = 4.0  # as common in English as this, a word (or a compound's front) is its own
 SMALL_BASE = 5000  # up to this many entries, scoring all of them beats selecting some
 SENTENCE_MEMO_SIZE = 1024  # entries whose sentences are kept read
@@ -136,6 +137,8 @@ class Index:
         # stopwords: "wher" is "where", not a topic.
         surface = set(self._stems) | glossary.surface_words | {w for w in STOPWORDS if w.isalpha()}
         self._by_length = _by_length(w for w in surface if w.isalpha() and len(w) > 3)
+        self._surface = frozenset(surface)
+        self._anagrams = _anagrams(w for w in surface if w.isalpha() and len(w) > ANAGRAM_FROM)
         self._max_edits = settings.typo_max_edits
         self._corrections: Memo[str, str | None] = Memo(4096)
         self._relatives: Memo[str, str | None] = Memo(4096)
@@ -158,7 +161,7 @@ class Index:
             return None
         if len(word) <= 4:  # too many real words are one edit apart; but not question words
             found = process.extractOne(word, QUESTION_WORDS, scorer=OSA.distance, score_cutoff=1)
-            return None if found is None else found[0]
+            return found[0] if found is not None else self._swapped(word)
         edits = min(1 if len(word) <= 8 else 2, self._max_edits)
         if edits == 0:
             return None
@@ -174,7 +177,21 @@ class Index:
             found = process.extractOne(word, candidates, scorer=OSA.distance, score_cutoff=edits)
             if found is not None and (best is None or found[1] < best[1]):
                 best = (found[0], int(found[1]))
-        return None if best is None else best[0]
+        if best is None:  # its letters in another order: "realese" is "release"
+            return self._anagrams.get((word[0], "".join(sorted(word))))
+        return best[0]
+
+    def _swapped(self, word: str) -> str | None:
+        """The word of the base a short word is with two neighbouring letters swapped.
+
+        A swap ("flim", "mian") is the one slip that still leaves a short word plain to read;
+        any edit would make "cast" of "case", "fast" of "last".
+        """
+        for at in range(1, len(word) - 1):  # the first letter stays
+            swapped = word[:at] + word[at + 1] + word[at] + word[at + 2 :]
+            if swapped != word and swapped in self._surface:
+                return swapped
+        return None
 
     def relative(self, word: str) -> str | None:
         """The stem of an entry word this unknown word is built on, or None.
@@ -408,6 +425,15 @@ ASIDE_WEIGHT = 0.5  # words in parentheses count half in the BM25 strength
 _ASIDE = re.compile(r"(?<![A-Z]{2} )(?<![A-Z]{2})\(([^()]{1,200})\)")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 _SUBHEADING = re.compile(r"(?m)^\*\*[^*\n]+\*\*[ \t]*$")
+
+
+def _anagrams(vocabulary: Iterable[str]) -> dict[tuple[str, str], str]:
+    """Words by (first letter, all letters sorted), where only one word has them."""
+    found: dict[tuple[str, str], str | None] = {}
+    for word in vocabulary:
+        key = (word[0], "".join(sorted(word)))
+        found[key] = word if key not in found else None
+    return {key: word for key, word in found.items() if word is not None}
 
 
 def _by_length(surface: Iterable[str]) -> dict[tuple[int, str], list[str]]:

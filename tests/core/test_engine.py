@@ -384,6 +384,19 @@ def test_a_real_word_is_corrected_only_where_it_completes_a_name(engine, questio
 
 
 @pytest.mark.parametrize(
+    ("question", "labels"),
+    [
+        # a short word with two letters swapped: "flim" is the entries' "film"
+        ("what are the mian themes of the flim", ["themes"]),
+        # a longer word with its letters out of order
+        ("when is the realese date", ["release date"]),
+    ],
+)
+def test_letters_typed_out_of_order_are_read_as_the_word(engine, question, labels):
+    assert [u.label for u in engine.units(question)] == labels
+
+
+@pytest.mark.parametrize(
     ("question", "label", "term"),
     [
         ("is there a forced romance subplot", "subplot", "plot"),  # a compound's head
