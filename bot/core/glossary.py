@@ -105,6 +105,10 @@ class Glossary:
         self.max_len = max((len(p) for p in self._phrases), default=0)
         self._first_pairs = frozenset(p[:2] for p in self._phrases if len(p) > 1)
         self._pair_starts = frozenset(p[0] for p in self._first_pairs)
+        starts_before: dict[str, set[str]] = {}
+        for first, second in self._first_pairs:
+            starts_before.setdefault(second, set()).add(first)
+        self._starts_before = {second: frozenset(f) for second, f in starts_before.items()}
         starts = {p[0] for p in self._phrases}
         self._start_words = frozenset(starts | {form + "s" for form in starts})
         self.vocabulary = frozenset(
@@ -123,6 +127,10 @@ class Glossary:
     def starts_pair(self, word: str) -> bool:
         """Whether a glossary phrase of two or more words starts with this word."""
         return phrase_form(word) in self._pair_starts
+
+    def starts_before(self, second: str) -> frozenset[str]:
+        """The first words of the glossary phrases whose second word is this one."""
+        return self._starts_before.get(phrase_form(second), frozenset())
 
     def continues(self, first: str, second: str) -> bool:
         """Whether a glossary phrase starts with these two words ("anjelica", "huston")."""

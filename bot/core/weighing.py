@@ -15,6 +15,7 @@ from itertools import pairwise
 from typing import NamedTuple
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import OSA
 
 from bot.core.glossary import Glossary, Token
 from bot.core.index import Index
@@ -72,7 +73,8 @@ class Weigher:
         corrected: set[int] = set()
         lexicon = self.lexicon
         vocabulary = self.index.vocabulary
-        for word in words(unstretch(strip_filler(self.glossary.rewrite_exact(cleaned)))):
+        folded = words(unstretch(strip_filler(self.glossary.rewrite_exact(cleaned))))
+        for position, word in enumerate(folded):
             word = SLANG.get(word, word)
             term = stem(word)
             if (
@@ -84,7 +86,8 @@ class Weigher:
                     word = word[:-1]  # a possessive typed without its apostrophe: "roonys"
                     term = stem(word)
                 # A real English word is not a typo ("start" is not a misspelt "stars"), unless
-                # corrected it goes on a name the word before starts: "anjelika houston".
+                # corrected it goes on a name the word before starts ("anjelika houston"), or
+                # starts one the next word goes on ("anna de armas"): the name confirms it.
                 before = pairs[-1][1] if pairs else ""
                 fixed = None
                 if zipf(word) == 0:
@@ -93,6 +96,8 @@ class Weigher:
                     guess = self.index.correct(word)
                     if guess is not None and self.glossary.continues(before, guess):
                         fixed = guess
+                if fixed is None and position + 1 < len(folded):
+                    fixed = _closest(word, self.glossary.starts_before(folded[position + 1]))
                 if fixed is None and word.endswith("s") and len(word) > 4:
                     fixed = self.index.correct(word[:-1])  # "roonys": a misspelt possessive
                 if fixed is not None:
@@ -216,6 +221,14 @@ class Weigher:
             return self.index.unknown_idf
         share = max(commonness_share(t.word) for t in span)
         return self.settings.unknown_word_weight * share
+
+
+def _closest(word: str, candidates: frozenset[str]) -> str | None:
+    """The one candidate a typist's single slip away from `word`, first letter kept."""
+    close = [
+        c for c in candidates if c[:1] == word[:1] and OSA.distance(word, c, score_cutoff=1) <= 1
+    ]
+    return close[0] if len(close) == 1 else None
 
 
 def _before_known(

@@ -375,6 +375,7 @@ def test_two_entries_that_match_a_question_equally_are_offered_not_picked(tmp_pa
     ("question", "unit"),
     [
         ("is anjelika houston back as the director", "anjelica huston"),  # completes a name
+        ("was anna de armas good in it", "ana de armas"),  # starts one the next word goes on
         ("houston we have a problem", "houston"),  # a real word on its own is left as typed
         ("the start of the film", "start"),
     ],
