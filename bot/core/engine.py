@@ -52,6 +52,7 @@ UNTYPED_DISCOUNT = 0.8  # e.g. a "when" question, and an entry that names no tim
 LONG_QUESTION_UNITS = 4  # from this many units a message is long enough to carry chat
 CLEAR_PART_SCORE = 85.0  # one question of several is answered alone only this clearly
 SPECIFIC_QUALIFIER_ZIPF = 4.0  # a title word rarer than this in English names a kind ("fungal")
+EVERYWHERE_RARITY = 1.0  # the idf of a term in a third of the entries or more (BM25's idf)
 TIE_LEAD = 0.5  # entries this close are a choice for the asker ("did you mean"), not an answer
 
 
@@ -164,9 +165,11 @@ class Engine:
             return result
         answer = next(iter(answers.values()))
         # ...unless another part asks for something specific it lacks ("how much did it make
-        # at the box office? did it beat chapter 4"): then the message is not answered.
+        # at the box office? did it beat chapter 4"): then the message is not answered. A name
+        # a third of the entries have ("the other wick movies") is what the base is about, and
+        # the entry may name it only inside a longer name ("John Wick: Chapter 4").
         number = self._numbers[answer.entry.id]
-        specific = [u for u in everything if u.specific]
+        specific = [u for u in everything if u.specific and not 0 < u.rarity < EVERYWHERE_RARITY]
         if all(self.index.entry_has(number, u.terms) for u in specific):
             return answer
         return result

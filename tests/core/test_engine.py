@@ -230,6 +230,11 @@ def test_an_engine_let_go_is_freed_at_once_even_with_the_collector_off():
         ("tell me about the ruska roma", "wick-ballerina-the-ruska-roma-ballet-academy"),
         ("need the name of whoever directed it", "wick-ballerina-faq-who-is-directing-ballerina"),
         ("WHO IS THE DIRECTOR OF BALLERINA", "wick-ballerina-faq-who-is-directing-ballerina"),
+        # two questions: the second names only what nearly every entry is about
+        (
+            "who wrote the screenplay? did the writer work on other wick movies too",
+            "wick-ballerina-director-and-writers",
+        ),
     ],
 )
 def test_chat_around_a_question_neither_sinks_it_nor_drags_another_entry_in(
