@@ -63,6 +63,23 @@ def test_markdown_constructs_become_readable_text(markdown, text):
     assert text_of(markdown) == text
 
 
+def test_a_table_of_contents_is_left_out_and_a_list_of_links_elsewhere_kept():
+    text = (
+        "## Questions\n\n- [Is the map infinite?](#is-the-map-infinite)\n"
+        "- [Game is lagging](#game-is-lagging)\n  - [On a laptop](laptop-lag)\n\n"
+        "## Is the map infinite?\n\nNo, it is finite.\n\n"
+        "## Game is lagging\n\nLower the view distance.\n\n"
+        "## Community\n\n- [Discord](https://example.com/discord)\n"
+    )
+    article = ingest_article(text, source_id="demo", title="Demo", kind="article")
+    assert [(e.title, e.text) for e in article.entries] == [
+        ("Is the map infinite?", "No, it is finite."),
+        ("Game is lagging", "Lower the view distance."),
+        ("Community", "- Discord"),
+    ]
+    assert len(article.dropped) == 3  # the contents' lines, reported as left out
+
+
 def test_front_matter_is_skipped():
     text = "---\ntitle: Baking\ntags: [bread]\n---\n\n## Section\n\nBody.\n"
     article = ingest_article(text, source_id="demo", title="Demo", kind="article")

@@ -26,6 +26,7 @@ from bot.core.ingest.plain import FAQ_HEADING, QUESTION, QUESTION_AND_ANSWER
 
 MAX_NESTING = 20  # markdown-it stops nesting there: deep input cannot recurse without end
 _NAME_LEAD = re.compile(r"^[\s:–—-]+")
+_BARE_ANCHOR = re.compile(r"[\w-]+")  # no scheme, path or extension: a heading's slug
 
 
 @cache
@@ -74,6 +75,11 @@ class _Walker:
             self.heading(node, line)
         elif kind == "paragraph":
             self.paragraph(node, line)
+        elif kind in ("bullet_list", "ordered_list") and _is_contents(node):
+            # A table of contents ("- [Game is lagging](#game-is-lagging)") only repeats the
+            # headings: as text it would match every question those headings answer.
+            items = _list_items(node, 0)
+            self.links.extend(line.strip() for _, text, _, _ in items for line in text.split("\n"))
         elif kind in ("bullet_list", "ordered_list"):
             for item_line, text, name, body in _list_items(node, 0):
                 self.emit(Token("bullet", text, item_line or line, label=name, body=body))
@@ -243,6 +249,34 @@ def _only_links(nodes: list[SyntaxTreeNode]) -> bool:
         n for n in nodes if n.type != "link" and not (n.type == "text" and not n.content.strip())
     ]
     return bool(links) and not [n for n in rest if n.type not in ("softbreak", "hardbreak")]
+
+
+def _is_contents(node: SyntaxTreeNode) -> bool:
+    """Whether a list is a table of contents: each item only links within the page."""
+    return bool(node.children) and all(
+        _is_contents(child)
+        if child.type in ("bullet_list", "ordered_list")
+        else child.type == "paragraph" and _links_within_page(child.children)
+        for item in node.children
+        for child in item.children
+    )
+
+
+def _links_within_page(nodes: list[SyntaxTreeNode]) -> bool:
+    """Whether a paragraph is only links, each to an anchor of the same page."""
+    hrefs = [str(link.attrs.get("href", "")) for link in _links(nodes)]
+    return _only_links(nodes) and all(_in_page(href) for href in hrefs)
+
+
+def _in_page(href: str) -> bool:
+    """An anchor on the same page: "#game-is-lagging", or one typed without its "#"."""
+    return href.startswith("#") or _BARE_ANCHOR.fullmatch(href) is not None
+
+
+def _links(nodes: list[SyntaxTreeNode]) -> list[SyntaxTreeNode]:
+    if len(nodes) == 1 and nodes[0].type == "inline":
+        nodes = nodes[0].children
+    return [n for n in nodes if n.type == "link"]
 
 
 def _list_items(node: SyntaxTreeNode, depth: int) -> list[tuple[int, str, str, str]]:
