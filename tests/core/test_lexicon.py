@@ -114,6 +114,29 @@ def test_a_baking_base_answers_its_own_questions_without_film_words(tmp_path, qu
     assert result.entry.id == entry_id
 
 
+GAME = [
+    {
+        "id": "pad",
+        "kind": "faq",
+        "title": "My controller is not working",
+        "text": "Install a driver for it, then restart.",
+    },
+    {"id": "audio", "kind": "faq", "title": "Audio not working", "text": "Pick another device."},
+    {"id": "map", "kind": "faq", "title": "Is the map infinite?", "text": "No, it is finite."},
+]
+
+
+@pytest.mark.parametrize(
+    ("question", "entry_id"),
+    [("my gamepad is not working", "pad"), ("the sound is not working", "audio")],
+)
+def test_a_game_base_knows_the_words_players_use(tmp_path, question, entry_id):
+    engine = Engine(write_base(tmp_path, GAME, domains=["game"]))
+    result = engine.ask(question)
+    assert isinstance(result, Answer), engine.explain(question).why
+    assert result.entry.id == entry_id
+
+
 def test_the_domain_comes_from_the_knowledge_base(tmp_path):
     engine = Engine(write_base(tmp_path, BAKING, domains=["film"]))
     assert engine.lexicon.domains == ("general", "film")
