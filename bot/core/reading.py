@@ -200,15 +200,18 @@ def _add(clauses: list[Clause], raw: str, questioned: bool) -> None:
     clauses.append(Clause(text, asks))
 
 
-# What a "what" or "which" question asks for: "what kind of settings", "which chapter".
+# What a "what" or "which" question asks for: "what kind of settings", "which chapter"; and
+# what "how do I get" one asks for: "how do i get a refund".
 _ASKED_FOR = re.compile(
     r"\b(?:what|which|whats|what's)\s+(?:(?:kind|sort|type)s?\s+of\s+)?(?:the\s+)?([^\W\d_]+)"
+    r"|\bhow (?:do|can|could|should|would|to) (?:i |we |you |u )?(?:get|find|make|use|buy|earn)"
+    r" (?:a |an |the |my |some |more )?([^\W\d_]+)"
 )
 
 
 def asked_for(question: str) -> frozenset[str]:
-    """The words a "what" or "which" question asks for, folded ("settings" in "what settings")."""
-    return frozenset(_ASKED_FOR.findall(question.casefold()))
+    """The words a question asks for, folded ("what settings", "how do i get a refund")."""
+    return frozenset(w for found in _ASKED_FOR.findall(question.casefold()) for w in found if w)
 
 
 def asks_something(text: str) -> bool:

@@ -131,6 +131,8 @@ def test_asks_something_tells_questions_from_chat(message, asks):
         ("which chapter is it set after", {"chapter"}),
         ("whats the plot", {"plot"}),
         ("who directed it", set()),
+        ("how do i get a refund on steam", {"refund"}),  # what "how do I get" asks for
+        ("how do i fix it", set()),
     ],
 )
 def test_what_a_what_question_asks_for(question, asked):
