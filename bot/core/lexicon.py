@@ -59,7 +59,7 @@ STOPWORDS = frozenset(
     smth sth rly srsly tho ty tysm np nvm jk af ikr fyi afaik iirc tl dr tldr bruh bro bros dude
     dudes fam lmk pls plss yea ye yup yass welp ugh ooh aww haha hahaha hehe xd fml wtf wth gg
     asap etc em wat wut wot wen some1 sum1 any1 every1 no1 ones
-    totally completely absolutely definitely extremely truly fully entirely utterly somewhat
+    totally completely absolutely definitely extremely truly fully entirely utterly somewhat actual
     """.split()
 )
 # A stopword with a contraction on it is one too: "where'd", "who'll", "how're".

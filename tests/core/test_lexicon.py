@@ -49,6 +49,7 @@ def test_a_rare_unknown_word_weighs_more_than_a_common_one(chat, topic):
         ("wat", True),  # a question word as chat spells it
         ("some1", True),
         ("totally", True),  # how much, not what: "am i gonna be totally lost"
+        ("actual", True),  # "whats the actual story" asks for the story
         ("ones", True),
         ("rooney's", False),  # a name's possessive is still the name
         ("trailer", False),
