@@ -14,6 +14,7 @@ from bot.core.glossary import Glossary
 from bot.core.index import BoolArray, Index
 from bot.core.lexicon import (
     Lexicon,
+    heading_words,
     load_lexicon,
     source_hint,
     zipf,
@@ -117,7 +118,7 @@ class Engine:
 
     def _answer(self, cleaned: str, trace: Trace | None = None) -> Result:
         """Answer a cleaned question; fill `trace` with the workings when one is given."""
-        key = " ".join(words(cleaned))
+        key = " ".join(heading_words(words(cleaned)))
         exact = self._exact.get(key)
         if exact is None and cleaned.endswith(("…", "...")):
             exact = self._title_starting(key)  # a title cut to fit a choice
@@ -558,7 +559,7 @@ def _exact_headings(kb: KnowledgeBase) -> dict[str, int]:
     shared: set[str] = set()
     for number, entry in enumerate(kb.entries):
         for heading in (entry.title, *entry.aliases):
-            key = " ".join(words(heading))
+            key = " ".join(heading_words(words(heading)))
             if key in found and found[key] != number:
                 shared.add(key)
             found.setdefault(key, number)

@@ -62,6 +62,23 @@ STOPWORDS = frozenset(
     totally completely absolutely definitely extremely truly fully entirely utterly somewhat actual
     """.split()
 )
+# "what's" is folded to "what" (a possessive 's is dropped), "whats" is typed for it: read
+# either as "what is", so that "what's ballerina about" is the alias "What is Ballerina about?".
+_IS_AFTER = frozenset("what who where when how why which that there it".split())
+_WITH_IS = {"whats": "what", "whos": "who", "wheres": "where", "whens": "when", "hows": "how",
+            "thats": "that", "theres": "there"}  # fmt: skip
+
+
+def heading_words(folded_words: Iterable[str]) -> list[str]:
+    """Words as a title or alias is matched word for word: "what is", "whats", "what's" alike."""
+    out: list[str] = []
+    for word in folded_words:
+        if word == "is" and out and out[-1] in _IS_AFTER:
+            continue
+        out.append(_WITH_IS.get(word, word))
+    return out
+
+
 # A stopword with a contraction on it is one too: "where'd", "who'll", "how're".
 _CONTRACTION = re.compile(r"^([^\W\d_]+)'(?:s|d|ll|re|ve|m)$")
 

@@ -264,6 +264,15 @@ def test_every_title_autocomplete_offers_answers_with_its_own_entry(engine):
         assert isinstance(result, Answer) and result.entry.id == entry.id, entry.title
 
 
+@pytest.mark.parametrize("typed", ["what's ballerina about", "whats ballerina about?"])
+def test_an_alias_typed_with_a_contraction_is_still_that_alias(engine, typed):
+    # the alias is "What is Ballerina about?"; every entry names Ballerina, so only the alias
+    # says which entry is meant
+    result = engine.ask(typed)
+    assert isinstance(result, Answer)
+    assert result.entry.id == "wick-ballerina-what-we-know-about-the-story"
+
+
 def test_a_title_cut_to_fit_an_autocomplete_choice_still_answers_with_its_entry(tmp_path):
     long_title = "How do I " + " ".join(f"step{n} carefully" for n in range(12)) + "?"
     engine = faq_engine(tmp_path, [("long", long_title, "Slowly.")])
