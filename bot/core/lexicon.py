@@ -95,6 +95,11 @@ FILLER_PHRASES = re.compile(
     r"|wednesday|thursday|friday|saturday|sunday|weekend|holidays)"
     r"|what'?s (?:good|up|poppin)|wh?at'?s good|how (?:are|r) (?:you|u|y'?all|everyone|guys)"
     r"|how'?s it going|does any(?:one|body) know|any(?:one|body) know"
+    # An embedded question: "does anyone remember who ...", "i forgot what ...".
+    r"|(?:(?:does|do|did|can|could|would) (?:any(?:one|body)|some(?:one|body)|u|you|ya|y'?all"
+    r"|ppl|people)(?: here)? (?:know|remember|recall|happen to know)"
+    r"|i (?:forgot|forget|can'?t remember|don'?t remember|dont remember|don'?t know|dont know"
+    r"|wonder|have no idea)|idk)(?= (?:who|what|when|where|why|how|which|whether)\b)"
     r"|can (?:you|u|someone|somebody|any(?:one|body)) (?:tell|remind) me|i (?:think|guess|heard)"
     r"|or (?:nah|not)|if (?:you|u) know|no spoilers?(?: pls| please| plz)?"
     r"|(?:small |minor )?spoilers (?:are )?(?:fine|ok|okay)|not trying to [^,.;:!?]*"

@@ -169,6 +169,10 @@ def test_a_question_that_names_its_source_says_which_kind(question, kind, kept):
         # "keeps sinking" is sinking: how often is not the topic
         ("my guy keeps sinking", "my guy sinking"),
         ("how do i keep food fresh", "how do i keep food fresh"),
+        # an embedded question is the question: "does anyone remember" is how it asks
+        ("does anyone remember who directed it", "who directed it"),
+        ("i forgot what the plot is", "what the plot is"),
+        ("i remember the fire fight", "i remember the fire fight"),
     ],
 )
 def test_chat_phrases_are_taken_out_and_topics_kept(message, kept):
