@@ -58,7 +58,7 @@ STOPWORDS = frozenset(
     ngl rn fr istg smh lowkey highkey tryna gotta gimme lemme dunno prolly bc cuz cos coz abt
     smth sth rly srsly tho ty tysm np nvm jk af ikr fyi afaik iirc tl dr tldr bruh bro bros dude
     dudes fam lmk pls plss yea ye yup yass welp ugh ooh aww haha hahaha hehe xd fml wtf wth gg
-    asap etc em wat wut wot wen some1 sum1 any1 every1 no1 ones
+    asap etc em wat wut wot wen some1 sum1 any1 every1 no1 ones youve theyve weve youll theyll
     totally completely absolutely definitely extremely truly fully entirely utterly somewhat actual
     """.split()
 )
@@ -194,6 +194,8 @@ def is_stopword(word: str) -> bool:
     """True for words that say nothing about the topic of a question, in any community."""
     if word in STOPWORDS or _SINGLE_LETTER.match(word):
         return True
+    if word.endswith("nt") and f"{word[:-2]}n't" in STOPWORDS:
+        return True  # a "n't" typed without its apostrophe: "havent", "shouldnt"
     contracted = _CONTRACTION.match(word) if "'" in word else None
     return contracted is not None and contracted.group(1) in STOPWORDS
 

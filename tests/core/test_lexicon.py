@@ -51,6 +51,9 @@ def test_a_rare_unknown_word_weighs_more_than_a_common_one(chat, topic):
         ("totally", True),  # how much, not what: "am i gonna be totally lost"
         ("actual", True),  # "whats the actual story" asks for the story
         ("ones", True),
+        ("havent", True),  # "haven't" without its apostrophe
+        ("shouldnt", True),
+        ("want", False),  # no "wan't"
         ("rooney's", False),  # a name's possessive is still the name
         ("trailer", False),
     ],
