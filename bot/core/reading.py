@@ -23,6 +23,9 @@ from bot.core.lexicon import strip_filler
 _CLAUSE_END = re.compile(
     r"(?:[.!?;…]+|\s[-–—]+\s|,{2,}|\n|[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF]+"
     r"|(?:,|,?\s+(?:but|and|so))\s+(?=(?:what|who|where|when|why|how|which)\b)"
+    # ...or a yes-or-no question about the asker or the film: "i havent seen them, will i be lost"
+    r"|(?:,|,?\s+(?:but|and|so))\s+(?=(?:will|can|could|should|would|do|does|did|is|are|am)"
+    r" (?:i|it|he|she|they|we|you|u|there)\b)"
     # ...or that reports what someone said: "who else is in the cast, someone said ..."
     r"|(?:,|,?\s+(?:but|and|so))\s+(?=(?:someone|somebody|people|ppl|everyone|my \w+|a friend"
     r"|i|they|he|she)\s+(?:\w+\s+)?(?:said|says|told|tells|heard|swears|swore|thinks|claims"

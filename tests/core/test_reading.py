@@ -77,6 +77,12 @@ from bot.core.text import clean_question
             "who directed this one",
             "was it stahelski again",
         ),
+        # a comma before a yes-or-no question about the asker ends the story before it
+        (
+            "i havent seen any of the old movies, will i be lost",
+            "will i be lost",
+            "havent seen",
+        ),
         # a question word contracted opens a question
         (
             "my sister loved it. where'd they film the opera scenes",
