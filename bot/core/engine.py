@@ -140,7 +140,7 @@ class Engine:
             if trace is not None:
                 trace.reading = reading
         everything = self._units_of(reading.question)
-        if everything and _only_chat(everything):
+        if everything and _only_chat(everything) and not self._a_title_has(everything):
             # "lol same", "are you real", "ok cool": no word says what the message is about.
             return NoAnswer(reason="asks nothing")
         result = self._judge(reading.question, trace)
@@ -174,6 +174,14 @@ class Engine:
         if all(self.index.entry_has(number, u.terms) for u in specific):
             return answer
         return result
+
+    def _a_title_has(self, units: tuple[Unit, ...]) -> bool:
+        """Whether one entry's title, aliases or tags have two or more of these words together.
+
+        "my house is on fire" is words any chat is full of, but the FAQ "I started a fire and
+        now my house is burning down!" has them together: a topic, not chat.
+        """
+        return len(units) >= 2 and self.index.headed_together([u.terms for u in units])
 
     def _title_starting(self, prefix: str) -> int | None:
         """The one entry whose title or alias starts with these words, if only one does."""

@@ -226,6 +226,20 @@ class Index:
         """Whether the entries use this folded word (spelled as the question has it)."""
         return word in self._stems
 
+    def headed_together(self, units: Sequence[Sequence[str]]) -> bool:
+        """Whether one passage's title, aliases or tags have a term of every unit."""
+        common: set[int] | None = None
+        for terms in units:
+            found: set[int] = set()
+            for term in terms:
+                postings = self.head.get(term)
+                if postings is not None:
+                    found.update(postings.entries.tolist())
+            common = found if common is None else common & found
+            if not common:
+                return False
+        return bool(common)
+
     def entry_has(self, entry: int, terms: Sequence[str]) -> bool:
         """Whether any passage of the entry (by number) has any of `terms`."""
         first, last = np.searchsorted(self.doc_entry, [entry, entry + 1])

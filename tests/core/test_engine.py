@@ -633,3 +633,19 @@ def test_a_rare_word_the_base_never_uses_must_be_in_the_answer(tmp_path):
     assert "'rads'" in engine.explain(question).why
     answer = engine.ask("can radiation trigger a random blob mutation in the infected")
     assert isinstance(answer, Answer) and answer.entry.id == "blob"
+
+
+def test_common_words_an_faq_title_has_together_are_a_topic_not_chat(tmp_path):
+    engine = faq_engine(
+        tmp_path,
+        [
+            ("fire", "Help! I started a fire and now my house is burning down!", "Get out."),
+            ("cold", "I'm cold and can't sleep at night!", "Find blankets."),
+        ],
+    )
+    topics = [("my house is on fire", "faq-fire"), ("im cold at night", "faq-cold")]
+    for message, entry_id in topics:
+        result = engine.ask(message)
+        assert isinstance(result, Answer) and result.entry.id == entry_id, message
+    for chat in ["lol same", "good night everyone", "ok cool"]:
+        assert isinstance(engine.ask(chat), NoAnswer), chat
