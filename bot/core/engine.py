@@ -53,7 +53,6 @@ UNTYPED_DISCOUNT = 0.8  # e.g. a "when" question, and an entry that names no tim
 LONG_QUESTION_UNITS = 4  # from this many units a message is long enough to carry chat
 CLEAR_PART_SCORE = 85.0  # one question of several is answered alone only this clearly
 SPECIFIC_QUALIFIER_ZIPF = 4.0  # a title word rarer than this in English names a kind ("fungal")
-EVERYWHERE_RARITY = 1.0  # the idf of a term in a third of the entries or more (BM25's idf)
 TIE_LEAD = 0.5  # entries this close are a choice for the asker ("did you mean"), not an answer
 
 
@@ -128,7 +127,7 @@ class Engine:
             return Answer(entry, 100.0, (entry.title,), "title or alias")
         reading = read_message(cleaned) if trace is None else trace.reading
         asked_units = self._units_of(reading.question)
-        if reading.chat and (_says_little(asked_units) or _only_chat(asked_units)):
+        if reading.chat and (self._says_little(asked_units) or _only_chat(asked_units)):
             # "...keeps sinking when I cross a river, what am I doing wrong": a question of one
             # plain word (or none), or of only words any chat is full of ("does it even try to
             # deal with that"), asks about what the message said around it; read that as the
@@ -158,7 +157,7 @@ class Engine:
         answers = {
             r.entry.id: r
             for text in asking
-            if not _says_little(self._units_of(text))
+            if not self._says_little(self._units_of(text))
             and isinstance(r := self._judge(text), Answer)
             and r.score >= CLEAR_PART_SCORE
         }
@@ -170,10 +169,23 @@ class Engine:
         # a third of the entries have ("the other wick movies") is what the base is about, and
         # the entry may name it only inside a longer name ("John Wick: Chapter 4").
         number = self._numbers[answer.entry.id]
-        specific = [u for u in everything if u.specific and not 0 < u.rarity < EVERYWHERE_RARITY]
+        specific = [u for u in everything if u.specific and not self._everywhere(u)]
         if all(self.index.entry_has(number, u.terms) for u in specific):
             return answer
         return result
+
+    def _everywhere(self, unit: Unit) -> bool:
+        """Whether a word the base has is in a third of its entries: what it is all about."""
+        return 0 < unit.rarity <= self.index.everywhere_idf
+
+    def _says_little(self, units: tuple[Unit, ...]) -> bool:
+        """Whether a part of a message is at most one plain word: it asks about what is around it.
+
+        A word a third of the entries have ("game" in a game's FAQ) does not count: "is my game
+        broken" is one plain word, "broken", about what the message says next.
+        """
+        telling = [u for u in units if u.specific or not self._everywhere(u)]
+        return not telling or (len(telling) == 1 and not telling[0].specific)
 
     def _a_title_has(self, units: tuple[Unit, ...]) -> bool:
         """Whether one entry's title, aliases or tags have two or more of these words together.
@@ -572,11 +584,6 @@ def _exact_headings(kb: KnowledgeBase) -> dict[str, int]:
                 shared.add(key)
             found.setdefault(key, number)
     return {key: number for key, number in found.items() if key and key not in shared}
-
-
-def _says_little(units: tuple[Unit, ...]) -> bool:
-    """Whether a part of a message is at most one plain word: it asks about what is around it."""
-    return not units or (len(units) == 1 and not units[0].specific)
 
 
 def _only_chat(units: tuple[Unit, ...]) -> bool:

@@ -130,6 +130,9 @@ class Index:
         self._tables = {ALL: self.postings, HEAD: self.head, ASIDE: self.aside_only}
         self.idf = {term: _idf(self.size, len(p.entries)) for term, p in self.postings.items()}
         self.unknown_idf = _idf(self.size, 0)
+        # A term in a third of the entries (two at least) is what the base is about, not what
+        # tells its entries apart: "game" in a game's FAQ, "John Wick" in a franchise's.
+        self.everywhere_idf = _idf(self.size, max(2, self.size // 3))
         self.vocabulary = frozenset(
             {t for t in self.postings if not t.startswith("=")} | glossary.vocabulary
         )

@@ -649,3 +649,19 @@ def test_common_words_an_faq_title_has_together_are_a_topic_not_chat(tmp_path):
         assert isinstance(result, Answer) and result.entry.id == entry_id, message
     for chat in ["lol same", "good night everyone", "ok cool"]:
         assert isinstance(engine.ask(chat), NoAnswer), chat
+
+
+def test_a_question_whose_other_word_every_entry_has_is_read_with_the_rest(tmp_path):
+    engine = faq_engine(
+        tmp_path,
+        [
+            ("quit", "The game just told me to quit, and other weird stuff is happening.", "Play."),
+            ("bones", "Why do my bones heal so slowly?", "A broken bone in the game takes weeks."),
+            ("save", "How do I save the game?", "The game saves when you quit."),
+            ("swim", "Why do I sink in the game?", "Drop heavy gear."),
+        ],
+    )
+    # "game" is in every entry: "is my game broken" asks about what the message says next
+    message = "is my game broken? it keeps telling me to quit and weird things happen"
+    result = engine.ask(message)
+    assert isinstance(result, Answer) and result.entry.id == "faq-quit"
