@@ -23,7 +23,7 @@ from bot.core.loader import KnowledgeBase
 from bot.core.memo import Memo
 from bot.core.model import Answer, MatchSettings, NoAnswer, Result, Suggestion
 from bot.core.postings import FloatArray, IntArray
-from bot.core.reading import Clause, Reading, asked_for, read_message
+from bot.core.reading import Clause, Reading, asked_for, asks_open_question, read_message
 from bot.core.text import (
     clean_question,
     fold,
@@ -139,7 +139,12 @@ class Engine:
             if trace is not None:
                 trace.reading = reading
         everything = self._units_of(reading.question)
-        if everything and _only_chat(everything) and not self._a_title_has(everything):
+        if (
+            everything
+            and _only_chat(everything)
+            and not self._a_title_has(everything)
+            and not (len(everything) >= 2 and asks_open_question(reading))
+        ):
             # "lol same", "are you real", "ok cool": no word says what the message is about.
             return NoAnswer(reason="asks nothing")
         result = self._judge(reading.question, trace)

@@ -94,6 +94,8 @@ FILLER_PHRASES = re.compile(
     r"|good (?:morning|evening|afternoon|night)|happy (?:monday|tuesday"
     r"|wednesday|thursday|friday|saturday|sunday|weekend|holidays)"
     r"|what'?s (?:good|up|poppin)|wh?at'?s good|how (?:are|r) (?:you|u|y'?all|everyone|guys)"
+    # ...and the rest of what is asked of whoever reads it, not of the pages: "how old are you"
+    r"|(?:how old|how tall|who|what|where) (?:are|r) (?:you|u|ya)(?: from)?(?= |$|[,.:;!?])"
     r"|how'?s it going|does any(?:one|body) know|any(?:one|body) know"
     # An embedded question: "does anyone remember who ...", "i forgot what ...".
     r"|(?:(?:does|do|did|can|could|would) (?:any(?:one|body)|some(?:one|body)|u|you|ya|y'?all"

@@ -217,6 +217,11 @@ def asked_for(question: str) -> frozenset[str]:
     return frozenset(w for found in _ASKED_FOR.findall(question.casefold()) for w in found if w)
 
 
+def asks_open_question(reading: Reading) -> bool:
+    """Whether a clause that asks opens with who, what, when, where, which or how."""
+    return any(c.asks and _OPEN_QUESTION.match(c.text) is not None for c in reading.clauses)
+
+
 def asks_something(text: str) -> bool:
     """Whether a raw message asks anything at all: cheap enough for every message of a channel."""
     if "?" not in text and not _MAYBE_ASKS.search(text[:2000].casefold()):

@@ -665,3 +665,12 @@ def test_a_question_whose_other_word_every_entry_has_is_read_with_the_rest(tmp_p
     message = "is my game broken? it keeps telling me to quit and weird things happen"
     result = engine.ask(message)
     assert isinstance(result, Answer) and result.entry.id == "faq-quit"
+
+
+def test_a_question_of_two_common_words_asks_while_chat_of_common_words_does_not(tmp_path):
+    story = ("story", "Story", "The world ended one night. Nobody knows why the world ended.")
+    engine = article_engine(tmp_path, [story, *OTHER_SECTIONS])
+    answer = engine.ask("how did the world end")
+    assert isinstance(answer, Answer) and answer.entry.id == "story"
+    for chat in ["lol same", "how was your night", "how old are you", "what are you doing tonight"]:
+        assert isinstance(engine.ask(chat), NoAnswer), chat

@@ -176,6 +176,9 @@ def test_a_question_that_names_its_source_says_which_kind(question, kind, kept):
         ("does anyone remember who directed it", "who directed it"),
         ("i forgot what the plot is", "what the plot is"),
         ("i remember the fire fight", "i remember the fire fight"),
+        # what is asked of whoever reads it is chat
+        ("how old are you", ""),
+        ("who are you and what are ferals", "and what are ferals"),
     ],
 )
 def test_chat_phrases_are_taken_out_and_topics_kept(message, kept):
