@@ -58,7 +58,7 @@ STOPWORDS = frozenset(
     ngl rn fr istg smh lowkey highkey tryna gotta gimme lemme dunno prolly bc cuz cos coz abt
     smth sth rly srsly tho ty tysm np nvm jk af ikr fyi afaik iirc tl dr tldr bruh bro bros dude
     dudes fam lmk pls plss yea ye yup yass welp ugh ooh aww haha hahaha hehe xd fml wtf wth gg
-    asap etc em wat wut wot wen some1 sum1 any1 every1 no1 ones youve theyve weve youll theyll
+    asap etc em wat wut wot wen some1 sum1 any1 every1 no1 ones youve theyve weve youll theyll teh
     totally completely absolutely definitely extremely truly fully entirely utterly somewhat actual
     """.split()
 )

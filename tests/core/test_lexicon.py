@@ -48,6 +48,7 @@ def test_a_rare_unknown_word_weighs_more_than_a_common_one(chat, topic):
         ("who'll", True),
         ("wat", True),  # a question word as chat spells it
         ("some1", True),
+        ("teh", True),  # "the" as it is often typed
         ("totally", True),  # how much, not what: "am i gonna be totally lost"
         ("actual", True),  # "whats the actual story" asks for the story
         ("ones", True),
@@ -127,12 +128,17 @@ GAME = [
     },
     {"id": "audio", "kind": "faq", "title": "Audio not working", "text": "Pick another device."},
     {"id": "map", "kind": "faq", "title": "Is the map infinite?", "text": "No, it is finite."},
+    {"id": "guns", "kind": "faq", "title": "There are too many calibers!", "text": "Learn 9mm."},
 ]
 
 
 @pytest.mark.parametrize(
     ("question", "entry_id"),
-    [("my gamepad is not working", "pad"), ("the sound is not working", "audio")],
+    [
+        ("my gamepad is not working", "pad"),
+        ("the sound is not working", "audio"),
+        ("too much ammo", "guns"),
+    ],
 )
 def test_a_game_base_knows_the_words_players_use(tmp_path, question, entry_id):
     engine = Engine(write_base(tmp_path, GAME, domains=["game"]))
