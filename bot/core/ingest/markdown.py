@@ -203,8 +203,7 @@ def inline_text(nodes: list[SyntaxTreeNode]) -> str:
 
 def _inline_lines(nodes: list[SyntaxTreeNode]) -> list[tuple[str, bool, str]]:
     """The lines of a paragraph: text, whether it is all bold, and a bold lead before more text."""
-    if len(nodes) == 1 and nodes[0].type == "inline":
-        nodes = nodes[0].children
+    nodes = _inline_nodes(nodes)
     lines: list[tuple[str, bool, str]] = []
     parts: list[str] = []
     bold = True
@@ -241,10 +240,14 @@ def _inline(node: SyntaxTreeNode) -> str:
     return "".join(_inline(child) for child in node.children)
 
 
+def _inline_nodes(nodes: list[SyntaxTreeNode]) -> list[SyntaxTreeNode]:
+    """A block's inline nodes, whether given the block's children or the inline ones."""
+    return nodes[0].children if len(nodes) == 1 and nodes[0].type == "inline" else nodes
+
+
 def _only_links(nodes: list[SyntaxTreeNode]) -> bool:
-    if len(nodes) == 1 and nodes[0].type == "inline":
-        nodes = nodes[0].children
-    links = [n for n in nodes if n.type == "link"]
+    nodes = _inline_nodes(nodes)
+    links = _links(nodes)
     rest = [
         n for n in nodes if n.type != "link" and not (n.type == "text" and not n.content.strip())
     ]
@@ -274,9 +277,7 @@ def _in_page(href: str) -> bool:
 
 
 def _links(nodes: list[SyntaxTreeNode]) -> list[SyntaxTreeNode]:
-    if len(nodes) == 1 and nodes[0].type == "inline":
-        nodes = nodes[0].children
-    return [n for n in nodes if n.type == "link"]
+    return [n for n in _inline_nodes(nodes) if n.type == "link"]
 
 
 def _list_items(node: SyntaxTreeNode, depth: int) -> list[tuple[int, str, str, str]]:
@@ -307,8 +308,7 @@ def _list_items(node: SyntaxTreeNode, depth: int) -> list[tuple[int, str, str, s
 
 def _named(nodes: list[SyntaxTreeNode]) -> tuple[str, str]:
     """`**Name**: description` -> (Name, description); ("", "") when the item has no bold name."""
-    if len(nodes) == 1 and nodes[0].type == "inline":
-        nodes = nodes[0].children
+    nodes = _inline_nodes(nodes)
     if not nodes or nodes[0].type != "strong":
         return "", ""
     name = normalise_space(_inline(nodes[0])).rstrip(":").strip()
