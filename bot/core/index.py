@@ -140,7 +140,6 @@ class Index:
         # stopwords: "wher" is "where", not a topic.
         surface = set(self._stems) | glossary.surface_words | {w for w in STOPWORDS if w.isalpha()}
         self._by_length = _by_length(w for w in surface if w.isalpha() and len(w) > 3)
-        self._surface = frozenset(surface)
         self._anagrams = _anagrams(w for w in surface if w.isalpha() and len(w) > ANAGRAM_FROM)
         self._max_edits = settings.typo_max_edits
         self._corrections: Memo[str, str | None] = Memo(4096)
@@ -192,9 +191,13 @@ class Index:
         """
         for at in range(1, len(word) - 1):  # the first letter stays
             swapped = word[:at] + word[at + 1] + word[at] + word[at + 2 :]
-            if swapped != word and swapped in self._surface:
+            if swapped != word and self._is_surface_word(swapped):
                 return swapped
         return None
+
+    def _is_surface_word(self, word: str) -> bool:
+        """Whether typos may be corrected to this word: the entries', glossary's, stopwords'."""
+        return word in self._stems or word in self.glossary.surface_words or word in STOPWORDS
 
     def relative(self, word: str) -> str | None:
         """The stem of an entry word this unknown word is built on, or None.
